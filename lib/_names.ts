@@ -1,0 +1,24 @@
+/** Kubernetes name rules that the API server enforces and that we check before it does. */
+
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`);
+
+/**
+ * Throws unless `value` is a DNS-1123 subdomain (the rule for Secret and Pod names).
+ *
+ * @param field the field, for the message (`metadata.name`)
+ * @param value the value
+ * @param context names the owner in the message
+ */
+export function checkDns1123Subdomain(field: string, value: string, context: string): void {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new Error(`${context}: '${field}' must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', ` +
+      `starting and ending with a letter or digit, at most 253 characters), got ${JSON.stringify(value)}; ` +
+      `for example '${suggestName(value)}'`);
+  }
+}
+
+function suggestName(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253);
+  return s || 'myregcred';
+}

@@ -1,0 +1,5 @@
+export * from './docker-config-json';
+export * from './private-registry-secret';
+export * from './private-pod';
+export * from './private-registry-chart';
+export * from './app-environment';

@@ -1,0 +1,17 @@
+// The default app: the "pull an image from a private registry" task, with its input from the environment
+// (see README, "Environment variables"). All logic lives in lib/; this file only wires it up.
+import { App } from 'cdk8s';
+import { AppEnvironmentVariables, PrivateRegistryChart } from './lib';
+
+try {
+  const { chartProps, notice } = AppEnvironmentVariables.read(process.env);
+  if (notice) process.stderr.write(notice + '\n');
+
+  const app = new App();
+  new PrivateRegistryChart(app, 'private-registry', chartProps);
+  app.synth();
+} catch (e) {
+  // one line, no stack: every message of ours names the field and the fix, and none holds a secret
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
