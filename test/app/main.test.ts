@@ -1,0 +1,67 @@
+// Runs the default app the way cdk8s.yaml does, in a child process, and reads what it wrote. Never imports main.ts.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FAKE = 'FAKE-main-pw-never-printed';
+const dirs: string[] = [];
+
+function runApp(env: { [name: string]: string }): { status: number | null; stderr: string; stdout: string; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-out-'));
+  dirs.push(outdir);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), CDK8S_OUTDIR: outdir, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout, outdir };
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('main.ts', () => {
+  it('with no REGISTRY_* variables, writes the seed objects and prints exactly one line to stderr', () => {
+    const r = runApp({});
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/using the example credentials/);
+    const objects = Yaml.load(path.join(r.outdir, 'private-registry.k8s.yaml'));
+    expect(objects.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/myregcred', 'Pod/private-reg']);
+  });
+
+  it('takes its input from the environment and prints nothing', () => {
+    const r = runApp({
+      REGISTRY_SERVER: 'ghcr.io', REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: FAKE,
+      IMAGE: 'ghcr.io/jane/app:v1', SECRET_NAME: 'ghcr', POD_NAME: 'app', NAMESPACE: 'team-a',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain(FAKE);
+    const [secret, pod] = Yaml.load(path.join(r.outdir, 'private-registry.k8s.yaml'));
+    expect(secret.metadata).toEqual({ name: 'ghcr', namespace: 'team-a' });
+    expect(Object.keys(JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()).auths)).toEqual(['ghcr.io']);
+    expect(pod.metadata.namespace).toBe('team-a');
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'ghcr' }]);
+  });
+
+  it('fails when REGISTRY_PASSWORD is missing, naming it, with one line and no stack', () => {
+    const r = runApp({ REGISTRY_USERNAME: 'jane' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: environment variable REGISTRY_PASSWORD is not set/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fails on a bad input without printing the password', () => {
+    const r = runApp({ REGISTRY_USERNAME: 'ja:ne', REGISTRY_PASSWORD: FAKE });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/'username' must not contain ':'/);
+    expect(r.stderr + r.stdout).not.toContain(FAKE);
+  });
+});
