@@ -1,4 +1,5 @@
 export * from './docker-config-json';
+export * from './registry-secret';
 export * from './private-registry-secret';
 export * from './private-pod';
 export * from './private-registry-chart';

@@ -1,9 +1,11 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { compareUtf8 } from './_go-json';
+import { RegistryEntries } from './_registry-entries';
 import { checkDns1123Subdomain } from './_names';
-import { DockerConfigEntry, RegistryCredentials, encodeDockerConfigJson, validateRegistryCredentials } from './docker-config-json';
+import { referRegistrySecret } from './_registry-secret-reference';
+import { IRegistrySecret, RegistrySecretReferenceOptions } from './registry-secret';
+import { DockerConfigEntry, RegistryCredentials } from './docker-config-json';
 
 /** The Secret type the kubelet reads pull credentials from. */
 export const DOCKER_CONFIG_JSON_SECRET_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -23,8 +25,22 @@ export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps, Reg
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
  */
-export class PrivateRegistrySecret extends kplus.Secret {
-  private readonly _entries: DockerConfigEntry[] = [];
+export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecret {
+  /**
+   * Refers to a pull secret that exists already (created by `kubectl create secret docker-registry`, a controller, or
+   * another app). Declare its servers so that the pull check can judge the images of the pods that use it.
+   *
+   * @param scope the scope
+   * @param id the id
+   * @param name the Secret's name
+   * @param options what is known of it
+   */
+  public static fromSecretName(scope: Construct, id: string, name: string, options: RegistrySecretReferenceOptions = {}): IRegistrySecret {
+    checkDns1123Subdomain('name', name, `PrivateRegistrySecret.fromSecretName '${id}'`);
+    return referRegistrySecret(scope, id, name, options);
+  }
+
+  private readonly _entries: RegistryEntries;
   private readonly _data: { [key: string]: string } = {};
 
   constructor(scope: Construct, id: string, props: PrivateRegistrySecretProps) {
@@ -33,21 +49,27 @@ export class PrivateRegistrySecret extends kplus.Secret {
       checkDns1123Subdomain('metadata.name', props.metadata.name, context);
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
-    const first = validateRegistryCredentials(props, context);
+    const entries = new RegistryEntries(context);
+    entries.add(props);
     super(scope, id, { metadata: props.metadata, immutable: props.immutable, type: DOCKER_CONFIG_JSON_SECRET_TYPE });
+    this._entries = entries;
 
     // kplus.Secret only knows `stringData`; kubectl writes base64 under `data` and no `stringData`, and no
     // `immutable: false`. We own these fields, so one patch replaces them.
     const ops = [JsonPatch.remove('/stringData'), JsonPatch.add('/data', this._data)];
     if (!this.immutable) ops.push(JsonPatch.remove('/immutable'));
     ApiObject.of(this).addJsonPatch(...ops);
-
-    this._add(first);
+    this._encode();
   }
 
   /** The keys under `auths`, in the order they are written. */
   public get servers(): string[] {
-    return this._sortedEntries().map((e) => e.server);
+    return this._entries.servers;
+  }
+
+  /** The namespace the Secret is created in: its own metadata's, else the chart's. */
+  public get namespace(): string | undefined {
+    return this.metadata.namespace;
   }
 
   /**
@@ -56,7 +78,8 @@ export class PrivateRegistrySecret extends kplus.Secret {
    * @param credentials the registry and its credentials; the server must differ from every server already added
    */
   public addRegistry(credentials: RegistryCredentials): void {
-    this._add(validateRegistryCredentials(credentials, `PrivateRegistrySecret '${this.node.path}'`));
+    this._entries.add(credentials);
+    this._encode();
   }
 
   /**
@@ -65,15 +88,10 @@ export class PrivateRegistrySecret extends kplus.Secret {
    * @internal
    */
   public _sortedEntries(): DockerConfigEntry[] {
-    return [...this._entries].sort((a, b) => compareUtf8(a.server, b.server));
+    return this._entries.sorted;
   }
 
-  private _add(entry: DockerConfigEntry): void {
-    if (this._entries.some((e) => e.server === entry.server)) {
-      throw new Error(`PrivateRegistrySecret '${this.node.path}': server '${entry.server}' was added twice; ` +
-        'a Secret holds one entry per server: remove the second addRegistry call or use another Secret');
-    }
-    this._entries.push(entry);
-    this._data[DOCKER_CONFIG_JSON_KEY] = Buffer.from(encodeDockerConfigJson(this._entries), 'utf8').toString('base64');
+  private _encode(): void {
+    this._data[DOCKER_CONFIG_JSON_KEY] = Buffer.from(this._entries.toDockerConfigJson(), 'utf8').toString('base64');
   }
 }
