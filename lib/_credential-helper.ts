@@ -1,0 +1,132 @@
+/**
+ * Runs docker credential helpers (`docker-credential-NAME get|list`) with docker's protocol, synchronously because
+ * constructs are built synchronously. Pure logic apart from the child process: no constructs.
+ *
+ * A helper's own output never reaches a message: on success it is a secret, and on failure its text (which helpers
+ * print on stdout, not stderr) may echo one back, so we report the exit code and tell the user how to see it.
+ *
+ * @see https://github.com/docker/docker-credential-helpers
+ */
+import { spawnSync } from 'child_process';
+
+/** How to run helpers. @internal */
+export interface HelperRunOptions {
+  /** The environment of the helper; its PATH is where the program is looked up. */
+  readonly env: Record<string, string | undefined>;
+  /** Time allowed per call; the helper is killed with SIGKILL, by its PID, when it runs over. */
+  readonly timeoutMs: number;
+}
+
+/** One helper, and where the docker config names it (for messages). @internal */
+export interface HelperRef {
+  /** The NAME in `docker-credential-NAME`. */
+  readonly name: string;
+  /** The config key that chose it: `"credsStore"` or `credHelpers["ghcr.io"]`. */
+  readonly configKey: string;
+}
+
+/** What `get` returned: the helper's username and secret. @internal */
+export interface HelperCredentials {
+  readonly username: string;
+  readonly secret: string;
+}
+
+/** The username a helper returns when the secret is an identity token rather than a password. @internal */
+export const IDENTITY_TOKEN_USERNAME = '<token>';
+
+// docker-credential-helpers prints exactly 'credentials not found in native keychain'; other helpers word it
+// slightly differently, so any output that says 'credentials not found' counts (it is only matched, never shown).
+const NOT_FOUND = /credentials not found/i;
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** The program that runs helper NAME. @internal */
+export function helperProgram(name: string): string {
+  return `docker-credential-${name}`;
+}
+
+/**
+ * `docker-credential-NAME get` for one server: undefined when the helper has no credentials for it.
+ *
+ * @param where names the config file and server in messages
+ */
+export function helperGet(helper: HelperRef, server: string, run: HelperRunOptions, where: string): HelperCredentials | undefined {
+  const result = runHelper(helper, 'get', server, run, where);
+  if (result.notFound) return undefined;
+  const parsed = parseJsonObject(result.stdout);
+  const username = parsed?.Username;
+  const secret = parsed?.Secret;
+  if (parsed === undefined || typeof username !== 'string' || typeof secret !== 'string') {
+    throw new Error(`${where}: '${helperProgram(helper.name)} get' printed something other than the json ` +
+      '{"ServerURL","Username","Secret"} (left out, it may hold a secret); check the helper\'s version, or run it by hand with the server on stdin');
+  }
+  // docker-credential-pass before 0.7 (Debian 12 ships 0.6.4) answers a missing server with empty fields and exit code 0
+  if (username === '' && secret === '') return undefined;
+  return { username, secret };
+}
+
+/** `docker-credential-NAME list`: the servers the helper holds credentials for. */
+export function helperList(helper: HelperRef, run: HelperRunOptions, where: string): string[] {
+  const result = runHelper(helper, 'list', '', run, where);
+  if (result.notFound) return [];
+  const parsed = parseJsonObject(result.stdout);
+  if (parsed === undefined) {
+    throw new Error(`${where}: '${helperProgram(helper.name)} list' printed something other than a json object {SERVER: USERNAME}; ` +
+      'check the helper\'s version, or run it by hand');
+  }
+  return Object.keys(parsed);
+}
+
+interface HelperResult {
+  readonly stdout: string;
+  readonly notFound: boolean;
+}
+
+function runHelper(helper: HelperRef, action: string, input: string, run: HelperRunOptions, where: string): HelperResult {
+  const program = helperProgram(helper.name);
+  const command = `'${program} ${action}'`;
+  // spawnSync kills the helper (by its PID) with killSignal when the timeout expires, and reaps it before returning
+  const result = spawnSync(program, [action], {
+    input,
+    env: run.env,
+    timeout: run.timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: MAX_OUTPUT_BYTES,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    windowsHide: true,
+  });
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new Error(`${where}: the credential helper program '${program}' (named by ${helper.configKey}) was not found on PATH; ` +
+        `install '${program}'${helper.name === 'pass' ? ' (Debian package golang-docker-credential-helpers)' : ''}, ` +
+        `or remove ${helper.configKey} from the docker config and log in again`);
+    }
+    if (code === 'ETIMEDOUT') {
+      throw new Error(`${where}: ${command} did not answer within ${run.timeoutMs} ms and was killed; ` +
+        'make sure it cannot wait for input (a locked keychain, a gpg passphrase prompt without a tty), or raise \'helperTimeoutMs\'');
+    }
+    if (code === 'EACCES') {
+      throw new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
+    }
+    if (code === 'ENOBUFS') {
+      throw new Error(`${where}: ${command} printed more than ${MAX_OUTPUT_BYTES} bytes and was stopped; check the helper`);
+    }
+    throw new Error(`${where}: could not run ${command} (${code ?? 'unknown error'}); check that '${program}' works on its own`);
+  }
+  if (result.status === 0) return { stdout: result.stdout, notFound: false };
+  if (NOT_FOUND.test(result.stdout) || NOT_FOUND.test(result.stderr)) return { stdout: '', notFound: true };
+  const how = result.status === null ? `was killed by ${result.signal}` : `exited with code ${result.status}`;
+  throw new Error(`${where}: ${command} ${how} (its output is left out, it may hold a secret); ` +
+    `run '${program} ${action}' by hand${action === 'get' ? ' with the server on stdin' : ''} to see why, then fix the helper or log in again`);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through: the caller reports it without the text
+  }
+  return undefined;
+}
