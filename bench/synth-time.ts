@@ -46,11 +46,3 @@ export function benchSynthTime(): { [name: string]: number } {
   WAYS.forEach((w, i) => (result[w.name] = median(times[i])));
   return result;
 }
-
-if (require.main === module) {
-  const r = benchSynthTime();
-  const [ours, template] = Object.values(r);
-  console.log(`synth time, median of ${RUNS} alternating runs each:`);
-  for (const [name, ms] of Object.entries(r)) console.log(`  ${name.padEnd(55)} ${ms.toFixed(0)} ms`);
-  console.log(`  ratio npm run synth / template: ${(ours / template).toFixed(2)}`);
-}
