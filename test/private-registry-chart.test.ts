@@ -19,10 +19,10 @@ describe('PrivateRegistryChart (the default app)', () => {
   });
 
   it('puts both objects into NAMESPACE', () => {
-    const env = { NAMESPACE: 'team-a', SECRET_NAME: 'cred', POD_NAME: 'app', IMAGE: 'ghcr.io/o/a:1' };
+    const env = { NAMESPACE: 'team-a', SECRET_NAME: 'cred', POD_NAME: 'app', IMAGE: 'jane/app:1' };
     const chart = new PrivateRegistryChart(Testing.app(), 'private-registry', AppEnvironmentVariables.read(env).chartProps);
     const objects = Testing.synth(chart);
     expect(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([['Secret', 'cred', 'team-a'], ['Pod', 'app', 'team-a']]);
-    expect(objects[1].spec.containers[0].image).toBe('ghcr.io/o/a:1');
+    expect(objects[1].spec.containers[0].image).toBe('jane/app:1');
   });
 });

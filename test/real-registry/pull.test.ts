@@ -43,7 +43,7 @@ describe('a synthesized pull secret against a real registry', () => {
   });
 
   /** Synthesizes a chart with the secret `addSecret` builds and a pod that uses it, and reads the YAML back. */
-  function synth(addSecret: (chart: Chart) => PrivateRegistrySecret): Synthesized {
+  function synth(addSecret: (chart: Chart) => PrivateRegistrySecret, publicImages?: string[]): Synthesized {
     const outdir = fs.mkdtempSync(path.join(dir, 'dist-'));
     const app = new App({ outdir });
     const chart = new Chart(app, 'private-registry');
@@ -52,6 +52,7 @@ describe('a synthesized pull secret against a real registry', () => {
       metadata: { name: 'private-reg' },
       containers: [{ name: 'c', image: `${registry.host}/team/app:v1` }],
       registrySecrets: [secret],
+      publicImages,
     });
     app.synth();
 
@@ -141,13 +142,17 @@ describe('a synthesized pull secret against a real registry', () => {
     ['another port', () => `127.0.0.1:${Number(registry.host.split(':')[1]) === 1 ? 2 : 1}`],
     ['the host without its port', () => '127.0.0.1'],
     ['another name for the same address', () => `localhost:${registry.host.split(':')[1]}`],
-  ])('fails when the secret is for %s', (_what, otherServer) => {
-    const synthesized = synth((chart) => new PrivateRegistrySecret(chart, 'regcred', {
+  ])('fails when the secret is for %s, and the synth-time check says so first', (_what, otherServer) => {
+    const wrongSecret = (chart: Chart): PrivateRegistrySecret => new PrivateRegistrySecret(chart, 'regcred', {
       metadata: { name: 'myregcred' },
       server: otherServer(),
       username: registry.username,
       password: registry.password,
-    }));
+    });
+    // our check refuses to synthesize a pod whose image no key covers ...
+    expect(() => synth(wrongSecret)).toThrow(/is not covered by any pull secret/);
+    // ... and the real registry agrees: with the check told to skip the image, the payload does not pull it
+    const synthesized = synth(wrongSecret, [`${registry.host}/team/app`]);
     const result = pullWith(synthesized);
     expect(result.ok).toBe(false);
     expect(result.stderr).toMatch(/401|unauthorized/i);

@@ -1,0 +1,151 @@
+/**
+ * The synth-time pull check: for each container image of a pod, would the kubelet find credentials in the pod's pull
+ * secrets? Pure logic on plain facts, shared by the constructs (`node.addValidation`) and the cdk8s validation plugin
+ * (which reads the synthesized manifests).
+ */
+import { ImageReference, parseImageReference } from './image-reference';
+import { findNearMisses, matchingKeys, normalizeRegistryKey, registryKeyError } from './keyring';
+
+/** What is known at synth time about one pull secret a pod lists. */
+export interface PullSecretFacts {
+  /** The Secret's name. */
+  readonly name: string;
+  /**
+   * The keys under `auths`.
+   *
+   * @default - unknown: images cannot be judged against this secret
+   */
+  readonly servers?: string[];
+  /**
+   * Whether `namespace` is known. A secret referred to by name without a declared namespace is assumed to be in the
+   * pod's namespace.
+   *
+   * @default false
+   */
+  readonly namespaceKnown?: boolean;
+  /**
+   * The namespace the Secret is created in; undefined (when known) means no namespace is set, so it lands in
+   * kubectl's current namespace.
+   *
+   * @default - none
+   */
+  readonly namespace?: string;
+}
+
+/** One container of a pod. */
+export interface ContainerFacts {
+  /** The container's name. */
+  readonly name: string;
+  /** The image as written. */
+  readonly image: string;
+  /**
+   * Whether it is an init container, for messages.
+   *
+   * @default false
+   */
+  readonly init?: boolean;
+}
+
+/** What the check needs to know about one pod (or pod template). */
+export interface PodFacts {
+  /** Names the pod in messages: a construct path, or `Kind namespace/name` of a manifest. */
+  readonly path: string;
+  /**
+   * The pod's namespace; undefined means none is set (kubectl's current namespace).
+   *
+   * @default - none
+   */
+  readonly namespace?: string;
+  /** Every container and init container. */
+  readonly containers: ContainerFacts[];
+  /** The pull secrets the kubelet will read for this pod, in order. */
+  readonly secrets: PullSecretFacts[];
+  /**
+   * Where the secrets come from, for messages (`imagePullSecrets`, or the service account's).
+   *
+   * @default 'imagePullSecrets'
+   */
+  readonly secretsSource?: string;
+  /**
+   * Images or repositories declared public: they are pulled without credentials on purpose and not checked.
+   *
+   * @default - none
+   */
+  readonly publicImages?: string[];
+}
+
+/** The outcome of checking one pod. */
+export interface PullCheckResult {
+  /** What would make the kubelet fail the pull; synthesis fails on these. */
+  readonly errors: string[];
+  /** What the check cannot judge; printed, synthesis goes on. */
+  readonly warnings: string[];
+}
+
+/** Checks one pod as the kubelet would pull its images. */
+export function checkPodPulls(pod: PodFacts): PullCheckResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const source = pod.secretsSource ?? 'imagePullSecrets';
+
+  for (const secret of pod.secrets) {
+    if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
+      errors.push(`${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
+        `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
+        'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
+    }
+    for (const server of secret.servers ?? []) {
+      const keyError = registryKeyError(server);
+      if (keyError) errors.push(`${pod.path}: secret '${secret.name}': ${keyError}`);
+    }
+  }
+
+  const publicNames = new Set<string>();
+  for (const image of pod.publicImages ?? []) {
+    publicNames.add(parseImageReference(image).name);
+  }
+
+  const known = pod.secrets.filter((s) => s.servers !== undefined);
+  const unknown = pod.secrets.filter((s) => s.servers === undefined);
+  const keys = known.flatMap((s) => s.servers!);
+
+  for (const container of pod.containers) {
+    const what = `${container.init ? 'init container' : 'container'} '${container.name}'`;
+    let ref: ImageReference;
+    try {
+      ref = parseImageReference(container.image);
+    } catch (e) {
+      errors.push(`${pod.path}: ${what}: ${(e as Error).message}`);
+      continue;
+    }
+    if (publicNames.has(ref.name)) continue;
+    if (matchingKeys(keys, ref).length > 0) continue;
+
+    if (unknown.length > 0) {
+      warnings.push(`${pod.path}: ${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
+        `the check cannot judge ${unknown.map((s) => `'${s.name}'`).join(', ')} (servers not declared); declare them with ` +
+        'PrivateRegistrySecret.fromSecretName(scope, id, name, { servers: [...] })');
+      continue;
+    }
+    errors.push(uncoveredMessage(pod, what, container.image, ref, known, source));
+  }
+  return { errors, warnings };
+}
+
+function uncoveredMessage(pod: PodFacts, what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
+  const tried = known.flatMap((s) => s.servers!.map((server) => {
+    const normalized = normalizeRegistryKey(server);
+    const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
+    return `${shown} in '${s.name}'`;
+  }));
+  const near = findNearMisses(known.flatMap((s) => s.servers!), ref).map((m) => m.hint);
+  return `${pod.path}: ${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
+    `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
+    (near.length ? `; ${near.join('; ')}` : '') +
+    `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +
+    '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages';
+}
+
+function describeNamespace(ns: string | undefined): string {
+  return ns === undefined ? 'no namespace (kubectl\'s current one)' : `namespace '${ns}'`;
+}
