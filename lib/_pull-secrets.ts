@@ -98,7 +98,7 @@ export class PullSecrets {
           publicImages: this._publicImages,
         });
         warnings.forEach(warnOnce);
-        return errors;
+        return errors.map((e) => e.message);
       },
     });
   }

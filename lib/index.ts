@@ -4,6 +4,8 @@ export * from './private-registry-secret';
 export * from './image-reference';
 export * from './keyring';
 export * from './pull-check';
+export * from './manifest-pull-check';
+export * from './pull-check-plugin';
 export * from './private-pod';
 export * from './private-registry-chart';
 export * from './app-environment';

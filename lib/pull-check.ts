@@ -74,29 +74,52 @@ export interface PodFacts {
   readonly publicImages?: string[];
 }
 
+/** The rule a finding breaks, for reports (the cdk8s validation plugin names it). */
+export enum PullCheckRule {
+  /** An image reference the kubelet cannot parse. */
+  IMAGE_REFERENCE = 'image-reference',
+  /** An image no pull secret key covers. */
+  IMAGE_COVERAGE = 'image-coverage',
+  /** A pull secret outside the pod's namespace. */
+  SECRET_NAMESPACE = 'secret-namespace',
+  /** An `auths` key the kubelet skips, or a pull secret it cannot read. */
+  SECRET_CONTENT = 'secret-content',
+}
+
+/** One finding: what would make the kubelet fail a pull. */
+export interface PullCheckError {
+  /** The rule. */
+  readonly rule: PullCheckRule;
+  /** One line: what is wrong, the values, and how to fix it. */
+  readonly message: string;
+}
+
 /** The outcome of checking one pod. */
 export interface PullCheckResult {
   /** What would make the kubelet fail the pull; synthesis fails on these. */
-  readonly errors: string[];
+  readonly errors: PullCheckError[];
   /** What the check cannot judge; printed, synthesis goes on. */
   readonly warnings: string[];
 }
 
 /** Checks one pod as the kubelet would pull its images. */
 export function checkPodPulls(pod: PodFacts): PullCheckResult {
-  const errors: string[] = [];
+  const errors: PullCheckError[] = [];
   const warnings: string[] = [];
+  const fail = (rule: PullCheckRule, message: string): void => {
+    errors.push({ rule, message });
+  };
   const source = pod.secretsSource ?? 'imagePullSecrets';
 
   for (const secret of pod.secrets) {
     if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
-      errors.push(`${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
+      fail(PullCheckRule.SECRET_NAMESPACE, `${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
         `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
         'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
     }
     for (const server of secret.servers ?? []) {
       const keyError = registryKeyError(server);
-      if (keyError) errors.push(`${pod.path}: secret '${secret.name}': ${keyError}`);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `${pod.path}: secret '${secret.name}': ${keyError}`);
     }
   }
 
@@ -115,7 +138,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
     try {
       ref = parseImageReference(container.image);
     } catch (e) {
-      errors.push(`${pod.path}: ${what}: ${(e as Error).message}`);
+      fail(PullCheckRule.IMAGE_REFERENCE, `${pod.path}: ${what}: ${(e as Error).message}`);
       continue;
     }
     if (publicNames.has(ref.name)) continue;
@@ -127,7 +150,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
         'PrivateRegistrySecret.fromSecretName(scope, id, name, { servers: [...] })');
       continue;
     }
-    errors.push(uncoveredMessage(pod, what, container.image, ref, known, source));
+    fail(PullCheckRule.IMAGE_COVERAGE, uncoveredMessage(pod, what, container.image, ref, known, source));
   }
   return { errors, warnings };
 }

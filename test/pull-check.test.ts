@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PodFacts, checkPodPulls } from '../lib';
+import { PodFacts, PullCheckResult, checkPodPulls } from '../lib';
+
+/** The check's error messages. */
+function check(facts: PodFacts): { errors: string[]; warnings: string[]; rules: string[] } {
+  const r: PullCheckResult = checkPodPulls(facts);
+  return { errors: r.errors.map((e) => e.message), warnings: r.warnings, rules: r.errors.map((e) => e.rule) };
+}
 
 function pod(overrides: Partial<PodFacts>): PodFacts {
   return {
@@ -13,7 +19,7 @@ function pod(overrides: Partial<PodFacts>): PodFacts {
 
 describe('checkPodPulls', () => {
   it('passes when a key covers every image', () => {
-    expect(checkPodPulls(pod({}))).toEqual({ errors: [], warnings: [] });
+    expect(check(pod({}))).toEqual({ errors: [], warnings: [], rules: [] });
   });
 
   it.each([
@@ -24,12 +30,12 @@ describe('checkPodPulls', () => {
     ['a glob key', 'eu.registry.example.com/app', '*.registry.example.com'],
     ['an http:// key with a port', 'localhost:5000/app', 'http://localhost:5000'],
   ])('covers %s', (_t, image, server) => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'c', image }], secrets: [{ name: 's', servers: [server] }] }));
+    const r = check(pod({ containers: [{ name: 'c', image }], secrets: [{ name: 's', servers: [server] }] }));
     expect(r.errors).toEqual([]);
   });
 
   it('fails when no key covers an image, naming the pod, container, image, repository, the keys tried and the fix', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'quay.io/org/app:1' }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'quay.io/org/app:1' }] }));
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/^test\/pod: container 'app' image 'quay.io\/org\/app:1' \(repository 'quay.io\/org\/app'\) is not covered/);
     expect(r.errors[0]).toMatch(/tried 'ghcr.io' in 'regcred'/);
@@ -38,33 +44,33 @@ describe('checkPodPulls', () => {
   });
 
   it('fails when the key is for the same host with another port, and names that key', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'registry.example.com:5000/app:1' }], secrets: [{ name: 's', servers: ['registry.example.com'] }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'registry.example.com:5000/app:1' }], secrets: [{ name: 's', servers: ['registry.example.com'] }] }));
     expect(r.errors[0]).toMatch(/pull secret key 'registry.example.com' does not match .* port/);
   });
 
   it('fails when the key is registry-1.docker.io for a Docker Hub image, and names it', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'janedoe/app:1' }], secrets: [{ name: 's', servers: ['registry-1.docker.io'] }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'janedoe/app:1' }], secrets: [{ name: 's', servers: ['registry-1.docker.io'] }] }));
     expect(r.errors[0]).toMatch(/'registry-1.docker.io' does not match/);
     expect(r.errors[0]).toMatch(/repository 'docker.io\/janedoe\/app'/);
   });
 
   it('shows the normalized form of a key that the kubelet rewrites', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 's', servers: ['https://index.docker.io/v1/'] }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 's', servers: ['https://index.docker.io/v1/'] }] }));
     expect(r.errors[0]).toMatch(/tried 'https:\/\/index.docker.io\/v1\/' \(as 'index.docker.io'\) in 's'/);
   });
 
   it('checks init containers too', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'setup', image: 'quay.io/x/y', init: true }] }));
+    const r = check(pod({ containers: [{ name: 'setup', image: 'quay.io/x/y', init: true }] }));
     expect(r.errors[0]).toMatch(/init container 'setup'/);
   });
 
   it('skips images declared public, by repository', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'proxy', image: 'nginx:1.25' }, { name: 'app', image: 'ghcr.io/org/app:1' }], publicImages: ['docker.io/library/nginx'] }));
+    const r = check(pod({ containers: [{ name: 'proxy', image: 'nginx:1.25' }, { name: 'app', image: 'ghcr.io/org/app:1' }], publicImages: ['docker.io/library/nginx'] }));
     expect(r.errors).toEqual([]);
   });
 
   it('fails when an image reference is invalid', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'ghcr.io/Org/App:1' }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'ghcr.io/Org/App:1' }] }));
     expect(r.errors[0]).toMatch(/^test\/pod: container 'app': .*ghcr.io\/Org\/App:1/);
   });
 
@@ -72,24 +78,24 @@ describe('checkPodPulls', () => {
     ['another namespace', 'team-b', /pull secret 'regcred' is in namespace 'team-b' but the pod is in namespace 'team-a'/],
     ['no namespace', undefined, /pull secret 'regcred' is in no namespace \(kubectl's current one\) but the pod is in namespace 'team-a'/],
   ])('fails when the secret is in %s', (_t, ns, expected) => {
-    const r = checkPodPulls(pod({ secrets: [{ name: 'regcred', servers: ['ghcr.io'], namespaceKnown: true, namespace: ns }] }));
+    const r = check(pod({ secrets: [{ name: 'regcred', servers: ['ghcr.io'], namespaceKnown: true, namespace: ns }] }));
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(expected);
   });
 
   it('does not judge the namespace of a secret referred to by name without a declared namespace', () => {
-    expect(checkPodPulls(pod({ secrets: [{ name: 'regcred', servers: ['ghcr.io'] }] })).errors).toEqual([]);
+    expect(check(pod({ secrets: [{ name: 'regcred', servers: ['ghcr.io'] }] })).errors).toEqual([]);
   });
 
   it('warns instead of guessing when an image is uncovered and a secret\'s servers are unknown', () => {
-    const r = checkPodPulls(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 'known', servers: ['ghcr.io'] }, { name: 'opaque' }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 'known', servers: ['ghcr.io'] }, { name: 'opaque' }] }));
     expect(r.errors).toEqual([]);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/cannot judge 'opaque' \(servers not declared\)/);
   });
 
   it('fails when a key is one the kubelet cannot parse', () => {
-    const r = checkPodPulls(pod({ secrets: [{ name: 's', servers: ['ghcr.io', 'https://[broken'] }] }));
+    const r = check(pod({ secrets: [{ name: 's', servers: ['ghcr.io', 'https://[broken'] }] }));
     expect(r.errors.some((e) => /key 'https:\/\/\[broken' is ignored by the kubelet/.test(e))).toBe(true);
   });
 });

@@ -1,0 +1,52 @@
+// The validation plugin as users run it: the cdk8s CLI synthesizes an app and loads the plugin named in cdk8s.yaml.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+    'language: typescript',
+    `app: node --import file://${TSX_LOADER} ${path.join(__dirname, 'fixture-app.ts')}`,
+    'validations:',
+    `  - package: ${path.join(ROOT, 'plugins', 'pull-check.js')}`,
+    '    version: 0.1.0',
+    '    class: PullCheckValidation',
+    '',
+  ].join('\n'));
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function synth(scenario: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
+    cwd: dir, encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, PULL_CHECK_SCENARIO: scenario, CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
+  });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+describe('the pull-check validation plugin under cdk8s synth', () => {
+  it('passes an app whose pods are covered, checking raw ApiObjects and skipping public workloads', () => {
+    const r = synth('good');
+    expect(r.out).toMatch(/podsChecked\s*│\s*1/);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['fixture.k8s.yaml']);
+  });
+
+  it('fails synthesis on plain kplus workloads, service-account pods and raw objects the kubelet could not pull', () => {
+    const r = synth('bad');
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/Deployment team-a\/fixture-plain-\S+: container 'main' image 'quay.io\/org\/api:2'/);
+    expect(r.out).toMatch(/Job team-a\/build: container 'b' image 'registry.example.com:5000\/builder' .* service account 'builder'/);
+    expect(r.out).toMatch(/CronJob team-b\/nightly: pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
+    expect(r.out).not.toContain('FAKE-fixture');
+  });
+});
