@@ -1,8 +1,14 @@
 // `npm run bench`: every benchmark, side by side in one run, printing figures and ratios (never asserting on time).
+// BENCH_RUNS sets the number of alternating runs (default 5), BENCH_PODS the number of pods (default 10000).
+import { benchPods } from './pods';
 import { benchSynthTime } from './synth-time';
 
-const synth = benchSynthTime();
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+const synth = benchSynthTime(runs);
 const [ours, template] = Object.values(synth);
-console.log('synth time of the default app, median of alternating runs:');
+console.log(`synth time of the default app, median of ${runs} alternating runs each:`);
 for (const [name, ms] of Object.entries(synth)) console.log(`  ${name.padEnd(55)} ${ms.toFixed(0)} ms`);
 console.log(`  ratio npm run synth / template: ${(ours / template).toFixed(2)}`);
+
+for (const line of benchPods(runs, Number(process.env.BENCH_PODS ?? 10000))) console.log(line);

@@ -6,7 +6,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 interface Way {
   readonly name: string;
@@ -24,11 +23,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-export function benchSynthTime(): { [name: string]: number } {
+export function benchSynthTime(runs: number): { [name: string]: number } {
   const times: number[][] = WAYS.map(() => []);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
       // alternate the order so that neither way always runs on a warmer cache
       const order = i % 2 === 0 ? [0, 1] : [1, 0];
       for (const w of order) {

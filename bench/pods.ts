@@ -1,0 +1,62 @@
+// 10,000 PrivatePods with their secrets and every check on, next to the same manifests made with bare kplus.Pod +
+// kplus.Secret: each run in its own process, alternating, several times. Prints medians and ratios, and the cost per
+// pod x image at several sizes to show the check stays linear.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+interface Sample {
+  readonly variant: string;
+  readonly n: number;
+  readonly images: number;
+  readonly ms: number;
+  readonly maxRssKb: number;
+  readonly bytes: number;
+  readonly wallMs: number;
+}
+
+function run(variant: string, n: number, images: number): Sample {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [TSX, path.join(__dirname, 'pods-worker.ts'), variant, String(n), String(images)], {
+    cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 20,
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`bench worker '${variant}' failed with status ${r.status}: ${r.stderr.split('\n').slice(0, 3).join(' ')}`);
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), wallMs };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+export function benchPods(rounds: number, n: number): string[] {
+  const samples: { [variant: string]: Sample[] } = { private: [], bare: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const v of i % 2 === 0 ? ['private', 'bare'] : ['bare', 'private']) samples[v].push(run(v, n, 1));
+  }
+  if (samples.private[0].bytes !== samples.bare[0].bytes) {
+    throw new Error(`the two variants do not make the same manifests (${samples.private[0].bytes} vs ${samples.bare[0].bytes} bytes)`);
+  }
+  const m = (v: string, k: keyof Sample): number => median(samples[v].map((s) => s[k] as number));
+  const lines = [
+    `${n} pods + secrets, median of ${rounds} alternating runs each (own process per run):`,
+    `  ${'variant'.padEnd(34)} ${'build+synth ms'.padStart(15)} ${'process wall ms'.padStart(16)} ${'peak RSS MiB'.padStart(13)}`,
+  ];
+  for (const v of ['private', 'bare']) {
+    const label = v === 'private' ? 'PrivatePod + PrivateRegistrySecret' : 'bare kplus.Pod + kplus.Secret';
+    lines.push(`  ${label.padEnd(34)} ${m(v, 'ms').toFixed(0).padStart(15)} ${m(v, 'wallMs').toFixed(0).padStart(16)} ${(m(v, 'maxRssKb') / 1024).toFixed(0).padStart(13)}`);
+  }
+  lines.push(`  ratio private / bare: build+synth ${(m('private', 'ms') / m('bare', 'ms')).toFixed(3)}, ` +
+    `process wall ${(m('private', 'wallMs') / m('bare', 'wallMs')).toFixed(3)}, peak memory ${(m('private', 'maxRssKb') / m('bare', 'maxRssKb')).toFixed(3)} ` +
+    '(target: both <= 1.10)');
+
+  lines.push('linearity of the private variant (build+synth ms per pod x image; flat means linear):');
+  for (const [pods, images] of [[2500, 1], [5000, 1], [10000, 1], [5000, 2], [5000, 4]]) {
+    const s = run('private', pods, images);
+    lines.push(`  ${String(pods).padStart(6)} pods x ${images} image(s): ${s.ms.toFixed(0).padStart(6)} ms, ${(s.ms / (pods * images) * 1000).toFixed(1)} µs per pod x image`);
+  }
+  return lines;
+}
