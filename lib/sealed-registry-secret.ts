@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDns1123Subdomain } from './_names';
+import { RegistryEntries } from './_registry-entries';
+import { RegistryCredentials } from './docker-config-json';
+import { SERVERS_ANNOTATION } from './manifest-pull-check';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from './private-registry-secret';
+import { IRegistrySecret } from './registry-secret';
+import { SealingScope, sealValue, sealingAnnotations, sealingLabel } from './sealing';
+
+const FETCH_CERT_HINT = "fetch it with 'kubeseal --fetch-cert > cert.pem'";
+
+/**
+ * The sealed-secrets controller's public certificate (`kubeseal --fetch-cert` output) or RSA public key, checked when
+ * it is read so that a wrong file fails at construction rather than at synth.
+ */
+export class SealingCertificate {
+  /**
+   * The certificate as PEM text.
+   *
+   * @param pem the text of `kubeseal --fetch-cert`, or an RSA public key in PEM
+   */
+  public static fromPem(pem: string): SealingCertificate {
+    return new SealingCertificate(pem, 'certificate');
+  }
+
+  /**
+   * The certificate in a file, read now.
+   *
+   * @param path the file `kubeseal --fetch-cert > cert.pem` wrote
+   */
+  public static fromFile(path: string): SealingCertificate {
+    let pem: string;
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new Error(`sealing: certificate file '${path}' cannot be read (${code}), expected the controller's pem certificate; ` +
+        `check the path, or ${FETCH_CERT_HINT}`);
+    }
+    return new SealingCertificate(pem, `certificate file '${path}'`);
+  }
+
+  private constructor(
+    /** The PEM text. */
+    public readonly pem: string,
+    /** Where the PEM came from, for messages (never the PEM itself). */
+    public readonly source: string,
+  ) {
+    if (typeof pem !== 'string' || pem.trim().length === 0) {
+      throw new Error(`sealing: ${source} must be pem text, got an empty value; ${FETCH_CERT_HINT}`);
+    }
+    // one throw-away seal parses the PEM exactly as every later seal will (block choice, expiry, key type) without a
+    // second parser to drift from lib/sealing
+    sealValue(Buffer.alloc(0), pem, '', source);
+  }
+}
+
+/** Props for `SealedRegistrySecret`: the Secret's metadata, the credentials of its first registry, and how to seal. */
+export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, RegistryCredentials {
+  /** The controller's certificate; only its public key is used. */
+  readonly certificate: SealingCertificate;
+
+  /**
+   * Where the sealed value may be unsealed. Strict binds it to the Secret's namespace and name, namespace-wide to the
+   * namespace only, cluster-wide to nothing.
+   *
+   * @default SealingScope.STRICT (kubeseal's default)
+   * @see https://github.com/bitnami-labs/sealed-secrets#scopes
+   */
+  readonly scope?: SealingScope;
+}
+
+/**
+ * A Bitnami `SealedSecret` that the sealed-secrets controller turns into the same `kubernetes.io/dockerconfigjson`
+ * Secret `PrivateRegistrySecret` writes: safe to commit, because only the controller's private key opens it.
+ *
+ * As an `IRegistrySecret` it stands for the Secret the controller creates (`v1` `Secret`, resource `secrets`), not for
+ * the SealedSecret: that is what a pod's `imagePullSecrets`, `envValue` and RBAC grants refer to. The raw SealedSecret
+ * is `ApiObject.of(this)`.
+ *
+ * The payload is sealed once per synth, when the chart is written, so `addRegistry` calls cost nothing; sealing is
+ * randomized, so each new synth of the same credentials gives a different (equally valid) ciphertext.
+ *
+ * @see https://github.com/bitnami-labs/sealed-secrets
+ */
+export class SealedRegistrySecret extends Construct implements IRegistrySecret {
+  /** The RBAC resource of the Secret the controller creates. */
+  public readonly resourceType = 'secrets';
+  /** The apiVersion of the Secret the controller creates (not of the SealedSecret). */
+  public readonly apiVersion = 'v1';
+  /** The API group of the Secret the controller creates: core. */
+  public readonly apiGroup = '';
+  /** The kind of the Secret the controller creates. */
+  public readonly kind = 'Secret';
+  /** The name of the SealedSecret and of the Secret it becomes, fixed at construction because strict sealing binds it. */
+  public readonly name: string;
+  /** The namespace of both: the metadata's, else the chart's. */
+  public readonly namespace?: string;
+  /** Where the sealed value may be unsealed. */
+  public readonly sealingScope: SealingScope;
+
+  private readonly _entries: RegistryEntries;
+  private readonly _certificate: SealingCertificate;
+  private readonly _label: string;
+  private readonly _secret: kplus.ISecret;
+  private _version = 0;
+  private _sealed?: { version: number; value: string };
+
+  constructor(scope: Construct, id: string, props: SealedRegistrySecretProps) {
+    const context = `SealedRegistrySecret '${id}'`;
+    if (props.metadata?.name !== undefined) {
+      checkDns1123Subdomain('metadata.name', props.metadata.name, context);
+    }
+    if (!(props.certificate instanceof SealingCertificate)) {
+      throw new Error(`${context}: 'certificate' must be a SealingCertificate, got ${typeof props.certificate}; ` +
+        "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
+    }
+    const sealingScope = props.scope ?? SealingScope.STRICT;
+    if (!Object.values(SealingScope).includes(sealingScope)) {
+      throw new Error(`${context}: 'scope' must be one of ${Object.values(SealingScope).map((s) => `'${s}'`).join(', ')}, ` +
+        `got ${JSON.stringify(sealingScope)}; use a SealingScope value`);
+    }
+    const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
+    if (sealingScope !== SealingScope.CLUSTER_WIDE && !namespace) {
+      throw new Error(`${context}: 'metadata.namespace' must be set for scope '${sealingScope}' (the namespace is sealed into the value), ` +
+        `got none; set metadata.namespace or the chart's namespace, or use scope '${SealingScope.CLUSTER_WIDE}'`);
+    }
+    // validate before super() so that a bad input leaves no half-built construct in the tree
+    const entries = new RegistryEntries(context);
+    entries.add(props);
+    super(scope, id);
+    this._entries = entries;
+    this._certificate = props.certificate;
+    this.sealingScope = sealingScope;
+
+    const annotations = { ...props.metadata?.annotations, ...sealingAnnotations(sealingScope) };
+    // kubeseal copies the Secret's metadata here, scope annotations included; the Secret gets its labels from it
+    const templateMetadata: { [key: string]: unknown } = {
+      labels: props.metadata?.labels,
+      annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+    };
+    const resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      // the controller reads the scope annotations from the SealedSecret's own metadata when it unseals
+      metadata: { ...props.metadata, namespace, annotations },
+      spec: {
+        encryptedData: { [DOCKER_CONFIG_JSON_KEY]: Lazy.any({ produce: () => this._seal() }) },
+        template: { type: DOCKER_CONFIG_JSON_SECRET_TYPE, metadata: templateMetadata, immutable: props.immutable ? true : undefined },
+      },
+    });
+    // a generated name (metadata.name left out) is fixed now, so the strict label can bind it
+    this.name = resource.name;
+    this.namespace = resource.metadata.namespace;
+    templateMetadata.name = this.name;
+    templateMetadata.namespace = this.namespace;
+    this._label = sealingLabel(sealingScope, this.namespace ?? '', this.name);
+    // the manifest pull check cannot open the sealed value; it reads the servers from here (addRegistry may add more)
+    resource.metadata.addAnnotation(SERVERS_ANNOTATION, Lazy.any({ produce: () => this.servers.join(',') }));
+    this._secret = kplus.Secret.fromSecretName(this, 'Secret', this.name);
+  }
+
+  /** The keys under `auths`, in the order they are written. */
+  public get servers(): string[] {
+    return this._entries.servers;
+  }
+
+  /** The name of the Secret the controller creates. */
+  public get resourceName(): string | undefined {
+    return this.name;
+  }
+
+  /**
+   * Adds credentials for another registry. The value is sealed again at the next synth, not now.
+   *
+   * @param credentials the registry and its credentials; the server must differ from every server already added
+   */
+  public addRegistry(credentials: RegistryCredentials): void {
+    this._entries.add(credentials);
+    this._version++;
+  }
+
+  /** An environment value read from the Secret the controller creates. */
+  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    return this._secret.envValue(key, options);
+  }
+
+  // Seals at most once per set of entries: a second synth of an unchanged chart gives the same text.
+  private _seal(): string {
+    if (this._sealed?.version !== this._version) {
+      const payload = Buffer.from(this._entries.toDockerConfigJson(), 'utf8');
+      this._sealed = { version: this._version, value: sealValue(payload, this._certificate.pem, this._label, this._certificate.source) };
+    }
+    return this._sealed.value;
+  }
+}
