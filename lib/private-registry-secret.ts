@@ -1,11 +1,13 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryEntries } from './_registry-entries';
+import { DockerConfig } from './docker-config';
 import { checkDns1123Subdomain } from './_names';
 import { referRegistrySecret } from './_registry-secret-reference';
 import { IRegistrySecret, RegistrySecretReferenceOptions } from './registry-secret';
-import { DockerConfigEntry, RegistryCredentials } from './docker-config-json';
+import { hashedSecretName } from './secret-hash';
+import { RegistryCredentials } from './docker-config-json';
 
 /** The Secret type the kubelet reads pull credentials from. */
 export const DOCKER_CONFIG_JSON_SECRET_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -13,8 +15,54 @@ export const DOCKER_CONFIG_JSON_SECRET_TYPE = 'kubernetes.io/dockerconfigjson';
 /** The data key of a `kubernetes.io/dockerconfigjson` Secret. */
 export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
 
-/** Props for `PrivateRegistrySecret`: the Secret's metadata plus the credentials of its first registry. */
-export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps, RegistryCredentials {}
+/** Props for `PrivateRegistrySecret`: the Secret's metadata, and the credentials of its registries. */
+export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps {
+  /**
+   * The registry, used verbatim as the key under `auths` (as `kubectl --docker-server` does): `ghcr.io`,
+   * `registry.example.com:5000`, `https://index.docker.io/v1/`.
+   *
+   * @default 'https://index.docker.io/v1/' (Docker Hub, kubectl's default)
+   */
+  readonly server?: string;
+
+  /**
+   * The user name. It must not contain ':' (the kubelet splits `auth` at the first colon).
+   *
+   * @default - none; required unless `dockerConfig` is given
+   */
+  readonly username?: string;
+
+  /**
+   * The password or access token. It never appears in an error message.
+   *
+   * @default - none; required unless `dockerConfig` is given
+   */
+  readonly password?: string;
+
+  /**
+   * The email address stored with the entry. Registries ignore it; kubectl writes it when given.
+   *
+   * @default - no `email` field
+   */
+  readonly email?: string;
+
+  /**
+   * Registries taken from docker's configuration (`DockerConfig.fromFile()` reads what `docker login` wrote). With
+   * `username` and `password` also given, that registry is added too.
+   *
+   * @default - only the registry of `server`, `username` and `password`
+   */
+  readonly dockerConfig?: DockerConfig;
+
+  /**
+   * Appends a hash of the content to the name, as `kubectl create secret docker-registry NAME --append-hash` does
+   * (`myregcred-548cm7fgdh`): a new Secret when the credentials change, so pods roll. Needs `metadata.name`; every
+   * reference (pods, workloads, service accounts, the pull check) follows the hashed name.
+   *
+   * @default false
+   */
+  readonly appendHash?: boolean;
+}
 
 /**
  * A `kubernetes.io/dockerconfigjson` Secret that holds pull credentials for one or more registries, byte for byte
@@ -42,17 +90,28 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
 
   private readonly _entries: RegistryEntries;
   private readonly _data: { [key: string]: string } = {};
+  private readonly _hashBase?: string;
 
   constructor(scope: Construct, id: string, props: PrivateRegistrySecretProps) {
     const context = `PrivateRegistrySecret '${id}'`;
     if (props.metadata?.name !== undefined) {
       checkDns1123Subdomain('metadata.name', props.metadata.name, context);
     }
+    if (props.appendHash && props.metadata?.name === undefined) {
+      throw new Error(`${context}: 'appendHash' needs 'metadata.name', got none; set metadata: { name: 'myregcred' } ` +
+        '(kubectl --append-hash also hashes onto a given name)');
+    }
     // validate before super() so that a bad input leaves no half-built construct in the tree
     const entries = new RegistryEntries(context);
-    entries.add(props);
-    super(scope, id, { metadata: props.metadata, immutable: props.immutable, type: DOCKER_CONFIG_JSON_SECRET_TYPE });
+    for (const entry of props.dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
+    if (!props.dockerConfig || props.username !== undefined || props.password !== undefined) {
+      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
+    }
+    // with appendHash the name depends on the content, which addRegistry can still change: resolve it at synth
+    const metadata = props.appendHash ? { ...props.metadata, name: Lazy.any({ produce: () => this.name }) as unknown as string } : props.metadata;
+    super(scope, id, { metadata, immutable: props.immutable, type: DOCKER_CONFIG_JSON_SECRET_TYPE });
     this._entries = entries;
+    this._hashBase = props.appendHash ? props.metadata!.name : undefined;
 
     // kplus.Secret only knows `stringData`; kubectl writes base64 under `data` and no `stringData`, and no
     // `immutable: false`. We own these fields, so one patch replaces them.
@@ -60,6 +119,13 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
     if (!this.immutable) ops.push(JsonPatch.remove('/immutable'));
     ApiObject.of(this).addJsonPatch(...ops);
     this._encode();
+  }
+
+  /** The Secret's name: with `appendHash`, the given name plus the hash of the current content. */
+  public get name(): string {
+    if (this._hashBase === undefined) return super.name;
+    return hashedSecretName(this._hashBase, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: this._entries.toDockerConfigJson() },
+      this.immutable ? true : undefined);
   }
 
   /** The keys under `auths`, in the order they are written. */
@@ -80,15 +146,6 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
   public addRegistry(credentials: RegistryCredentials): void {
     this._entries.add(credentials);
     this._encode();
-  }
-
-  /**
-   * The validated entries, in `auths` order.
-   *
-   * @internal
-   */
-  public _sortedEntries(): DockerConfigEntry[] {
-    return this._entries.sorted;
   }
 
   private _encode(): void {

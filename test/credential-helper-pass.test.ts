@@ -2,16 +2,12 @@
  * readDockerConfigFile against a real credential helper: Debian's docker-credential-pass (package
  * golang-docker-credential-helpers), backed by `pass` and gpg in a throwaway GNUPGHOME with a passphrase-less key.
  */
-import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDockerConfigJson } from '../lib/docker-config-json';
 import { readDockerConfigFile } from '../lib/docker-config-file';
-
-const HELPER = '/usr/bin/docker-credential-pass';
-const TOOLS = [HELPER, '/usr/bin/pass', '/usr/bin/gpg', '/usr/bin/gpgconf'];
+import { PassStore, createPassStore } from './support/pass-store';
 
 // fake credentials only
 const STORED = [
@@ -20,42 +16,20 @@ const STORED = [
   { ServerURL: 'token.example.com', Username: '<token>', Secret: 'fake-identity-token' },
 ];
 
-let dir: string | undefined;
+let pass: PassStore | undefined;
 let env: Record<string, string>;
 let configPath: string;
 
-function run(program: string, args: string[], input?: string): string {
-  return execFileSync(program, args, { env, input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', stdio: 'pipe' });
-}
-
 beforeAll(() => {
-  const missing = TOOLS.filter((t) => !existsSync(t));
-  if (missing.length > 0) {
-    // CI installs them; a silent skip would hide that the real helper was never tried
-    throw new Error(`missing ${missing.join(', ')}: install the Debian packages golang-docker-credential-helpers, pass and gnupg`);
-  }
-  dir = mkdtempSync(join(tmpdir(), 'cred-pass-'));
-  const gnupgHome = join(dir, 'gnupg');
-  mkdirSync(gnupgHome, { mode: 0o700 });
-  env = { GNUPGHOME: gnupgHome, PASSWORD_STORE_DIR: join(dir, 'store'), PATH: '/usr/bin:/bin', HOME: dir };
-  run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'test <test@example.invalid>', 'default', 'default', 'never']);
-  const fingerprint = run('gpg', ['--batch', '--with-colons', '--list-secret-keys']).split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
-  if (!fingerprint) throw new Error('gpg created no key in the throwaway GNUPGHOME');
-  run('pass', ['init', fingerprint]);
-  for (const creds of STORED) run(HELPER, ['store'], JSON.stringify(creds));
-  configPath = join(dir, 'config.json');
+  pass = createPassStore();
+  env = pass.env;
+  for (const creds of STORED) pass.store(creds.ServerURL, creds.Username, creds.Secret);
+  configPath = join(pass.dir, 'config.json');
   // as 'docker login' writes it with a credential store: empty entries under auths, the secrets in the store
   writeFileSync(configPath, JSON.stringify({ auths: { '127.0.0.1:5000': {}, 'ghcr.io': { email: 'gh@example.org' } }, credsStore: 'pass' }));
 });
 
-afterAll(() => {
-  if (dir === undefined) return;
-  try {
-    run('gpgconf', ['--kill', 'gpg-agent']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(() => pass?.close());
 
 describe('docker-credential-pass', () => {
   it('is asked for a chosen server', () => {

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PrivatePod, PrivateRegistrySecret } from '../../lib';
+import { DockerConfig, PrivatePod, PrivateRegistrySecret } from '../../lib';
+import { createPassStore } from '../support/pass-store';
 import { pushTinyImage, RunningRegistry, skopeoInspect, startRegistry, wrongPassword } from '../support/registry';
 
 interface DockerConfigEntry {
@@ -175,5 +176,28 @@ describe('a synthesized pull secret against a real registry', () => {
     expect(result.stderr).not.toMatch(/unauthorized/i);
     expect(result.ok).toBe(true);
     expect(result.digest).toBe(digest);
+  });
+
+  test('a secret built from docker-credential-pass (credsStore in config.json) pulls the image', () => {
+    const pass = createPassStore();
+    try {
+      // what `docker login` leaves with a credential store: no auth in config.json, the secret in the store
+      pass.store(registry.host, registry.username, registry.password);
+      const dockerDir = path.join(pass.dir, 'docker');
+      fs.mkdirSync(dockerDir);
+      fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: {} }, credsStore: 'pass' }));
+
+      const synthesized = synth((chart) => new PrivateRegistrySecret(chart, 'regcred', {
+        metadata: { name: 'myregcred' },
+        dockerConfig: DockerConfig.fromFile({ env: { ...pass.env, DOCKER_CONFIG: dockerDir } }),
+      }));
+      const entry = JSON.parse(synthesized.dockerConfigJson).auths[registry.host];
+      expect(Buffer.from(entry.auth, 'base64').toString() === `${registry.username}:${registry.password}`, 'auth carries the stored credentials').toBe(true);
+      const result = pullWith(synthesized);
+      expect(result.ok).toBe(true);
+      expect(result.digest).toBe(digest);
+    } finally {
+      pass.close();
+    }
   });
 });
