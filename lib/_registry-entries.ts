@@ -1,5 +1,6 @@
 import { compareUtf8 } from './_go-json';
 import { DockerConfigEntry, RegistryCredentials, encodeDockerConfigJson, validateRegistryCredentials } from './docker-config-json';
+import { RegistrySecretCredentialsProps } from './registry-secret';
 
 /**
  * The registries one pull secret holds, whatever form the secret takes (plain, sealed): validated on the way in,
@@ -12,6 +13,19 @@ export class RegistryEntries {
    * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
    */
   constructor(private readonly context: string) {}
+
+  /**
+   * The entries a secret's props ask for: those of `dockerConfig`, plus the inline registry when `username` or
+   * `password` is given or there is no `dockerConfig` (so that missing credentials get their one clear error).
+   */
+  public static fromProps(props: RegistrySecretCredentialsProps, context: string): RegistryEntries {
+    const entries = new RegistryEntries(context);
+    for (const entry of props.dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
+    if (!props.dockerConfig || props.username !== undefined || props.password !== undefined) {
+      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
+    }
+    return entries;
+  }
 
   /** Validates and adds credentials; throws on bad input or a server already present, leaving the list as it was. */
   public add(credentials: RegistryCredentials): DockerConfigEntry {

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { DOCKER_HUB_SERVER, RegistryCredentials } from './docker-config-json';
 import { PrivatePod } from './private-pod';
 import { PrivateRegistrySecret } from './private-registry-secret';
+import { IRegistrySecret, RegistrySecretCredentialsProps } from './registry-secret';
+import { SealedRegistrySecret, SealingCertificate } from './sealed-registry-secret';
 
 /** The example credentials of the Kubernetes "pull an image from a private registry" task; fake by design. */
 export const EXAMPLE_CREDENTIALS: RegistryCredentials = {
@@ -14,8 +16,16 @@ export const EXAMPLE_CREDENTIALS: RegistryCredentials = {
 
 /** Props for `PrivateRegistryChart`. */
 export interface PrivateRegistryChartProps extends ChartProps {
-  /** The registry and its credentials. */
-  readonly credentials: RegistryCredentials;
+  /** The registries and their credentials: inline, from a docker config, or both. */
+  readonly credentials: RegistrySecretCredentialsProps;
+
+  /**
+   * Seal the secret for this Sealed Secrets controller certificate: the chart then holds a `SealedSecret` (strict scope,
+   * so the chart needs a namespace) instead of a plain `Secret`, and nothing in it is plaintext.
+   *
+   * @default - a plain Secret
+   */
+  readonly sealingCertificate?: SealingCertificate;
 
   /**
    * The Secret's name.
@@ -47,24 +57,24 @@ export interface PrivateRegistryChartProps extends ChartProps {
 }
 
 /**
- * The whole "pull an image from a private registry" task as one chart: a pull Secret and a Pod that uses it, in the
- * chart's namespace when one is set.
+ * The whole "pull an image from a private registry" task as one chart: a pull Secret (or a SealedSecret) and a Pod
+ * that uses it, in the chart's namespace when one is set.
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
  */
 export class PrivateRegistryChart extends Chart {
-  /** The pull secret. */
-  public readonly secret: PrivateRegistrySecret;
+  /** The pull secret: a PrivateRegistrySecret, or a SealedRegistrySecret with `sealingCertificate`. */
+  public readonly secret: IRegistrySecret;
 
   /** The pod. */
   public readonly pod: PrivatePod;
 
   constructor(scope: Construct, id: string, props: PrivateRegistryChartProps) {
     super(scope, id, props);
-    this.secret = new PrivateRegistrySecret(this, 'regcred', {
-      ...props.credentials,
-      metadata: { name: props.secretName ?? 'myregcred' },
-    });
+    const secretProps = { ...props.credentials, metadata: { name: props.secretName ?? 'myregcred' } };
+    this.secret = props.sealingCertificate
+      ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate })
+      : new PrivateRegistrySecret(this, 'regcred', secretProps);
     this.pod = new PrivatePod(this, 'pod', {
       metadata: { name: props.podName ?? 'private-reg' },
       containers: [{ name: props.containerName ?? 'private-reg-container', image: props.image ?? 'janedoe/jdoe-private:v1' }],

@@ -2,10 +2,9 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryEntries } from './_registry-entries';
-import { DockerConfig } from './docker-config';
 import { checkDns1123Subdomain } from './_names';
 import { referRegistrySecret } from './_registry-secret-reference';
-import { IRegistrySecret, RegistrySecretReferenceOptions } from './registry-secret';
+import { IRegistrySecret, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './registry-secret';
 import { hashedSecretName } from './secret-hash';
 import { RegistryCredentials } from './docker-config-json';
 
@@ -16,44 +15,7 @@ export const DOCKER_CONFIG_JSON_SECRET_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
 
 /** Props for `PrivateRegistrySecret`: the Secret's metadata, and the credentials of its registries. */
-export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps {
-  /**
-   * The registry, used verbatim as the key under `auths` (as `kubectl --docker-server` does): `ghcr.io`,
-   * `registry.example.com:5000`, `https://index.docker.io/v1/`.
-   *
-   * @default 'https://index.docker.io/v1/' (Docker Hub, kubectl's default)
-   */
-  readonly server?: string;
-
-  /**
-   * The user name. It must not contain ':' (the kubelet splits `auth` at the first colon).
-   *
-   * @default - none; required unless `dockerConfig` is given
-   */
-  readonly username?: string;
-
-  /**
-   * The password or access token. It never appears in an error message.
-   *
-   * @default - none; required unless `dockerConfig` is given
-   */
-  readonly password?: string;
-
-  /**
-   * The email address stored with the entry. Registries ignore it; kubectl writes it when given.
-   *
-   * @default - no `email` field
-   */
-  readonly email?: string;
-
-  /**
-   * Registries taken from docker's configuration (`DockerConfig.fromFile()` reads what `docker login` wrote). With
-   * `username` and `password` also given, that registry is added too.
-   *
-   * @default - only the registry of `server`, `username` and `password`
-   */
-  readonly dockerConfig?: DockerConfig;
-
+export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps, RegistrySecretCredentialsProps {
   /**
    * Appends a hash of the content to the name, as `kubectl create secret docker-registry NAME --append-hash` does
    * (`myregcred-548cm7fgdh`): a new Secret when the credentials change, so pods roll. Needs `metadata.name`; every
@@ -102,11 +64,7 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
         '(kubectl --append-hash also hashes onto a given name)');
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
-    const entries = new RegistryEntries(context);
-    for (const entry of props.dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
-    if (!props.dockerConfig || props.username !== undefined || props.password !== undefined) {
-      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
-    }
+    const entries = RegistryEntries.fromProps(props, context);
     // with appendHash the name depends on the content, which addRegistry can still change: resolve it at synth
     const metadata = props.appendHash ? { ...props.metadata, name: Lazy.any({ produce: () => this.name }) as unknown as string } : props.metadata;
     super(scope, id, { metadata, immutable: props.immutable, type: DOCKER_CONFIG_JSON_SECRET_TYPE });

@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { DockerConfig } from './docker-config';
 
 /**
  * A pull secret whose registries are known at synth time, so the pull check can tell which images it covers.
@@ -37,4 +38,47 @@ export interface RegistrySecretReferenceOptions {
    * @default - assumed to be the pod's namespace
    */
   readonly namespace?: string;
+}
+
+/**
+ * The credentials a pull secret holds, for every form of it (plain, sealed): one registry given inline, the registries
+ * of a docker config, or both.
+ */
+export interface RegistrySecretCredentialsProps {
+  /**
+   * The registry, used verbatim as the key under `auths` (as `kubectl --docker-server` does): `ghcr.io`,
+   * `registry.example.com:5000`, `https://index.docker.io/v1/`.
+   *
+   * @default 'https://index.docker.io/v1/' (Docker Hub, kubectl's default)
+   */
+  readonly server?: string;
+
+  /**
+   * The user name. It must not contain ':' (the kubelet splits `auth` at the first colon).
+   *
+   * @default - none; required unless `dockerConfig` is given
+   */
+  readonly username?: string;
+
+  /**
+   * The password or access token. It never appears in an error message.
+   *
+   * @default - none; required unless `dockerConfig` is given
+   */
+  readonly password?: string;
+
+  /**
+   * The email address stored with the entry. Registries ignore it; kubectl writes it when given.
+   *
+   * @default - no `email` field
+   */
+  readonly email?: string;
+
+  /**
+   * Registries taken from docker's configuration (`DockerConfig.fromFile()` reads what `docker login` wrote). With
+   * `username` and `password` also given, that registry is added too.
+   *
+   * @default - only the registry of `server`, `username` and `password`
+   */
+  readonly dockerConfig?: DockerConfig;
 }

@@ -7,7 +7,7 @@ import { RegistryEntries } from './_registry-entries';
 import { RegistryCredentials } from './docker-config-json';
 import { SERVERS_ANNOTATION } from './manifest-pull-check';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from './private-registry-secret';
-import { IRegistrySecret } from './registry-secret';
+import { IRegistrySecret, RegistrySecretCredentialsProps } from './registry-secret';
 import { SealingScope, sealValue, sealingAnnotations, sealingLabel } from './sealing';
 
 const FETCH_CERT_HINT = "fetch it with 'kubeseal --fetch-cert > cert.pem'";
@@ -59,7 +59,7 @@ export class SealingCertificate {
 }
 
 /** Props for `SealedRegistrySecret`: the Secret's metadata, the credentials of its first registry, and how to seal. */
-export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, RegistryCredentials {
+export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, RegistrySecretCredentialsProps {
   /** The controller's certificate; only its public key is used. */
   readonly certificate: SealingCertificate;
 
@@ -129,8 +129,7 @@ export class SealedRegistrySecret extends Construct implements IRegistrySecret {
         `got none; set metadata.namespace or the chart's namespace, or use scope '${SealingScope.CLUSTER_WIDE}'`);
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
-    const entries = new RegistryEntries(context);
-    entries.add(props);
+    const entries = RegistryEntries.fromProps(props, context);
     super(scope, id);
     this._entries = entries;
     this._certificate = props.certificate;

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppEnvironmentVariables, EXAMPLE_CREDENTIALS } from '../lib';
+import { SealingKeys, createSealingKeys } from './support/sealed-secrets';
 
 const FAKE = 'FAKE-pw-never-printed';
 
@@ -43,5 +47,56 @@ describe('AppEnvironmentVariables.read', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain(FAKE);
     }
+  });
+});
+
+describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and SEALED_SECRETS_CERT', () => {
+  let dockerDir: string;
+  let keys: SealingKeys;
+  const auth = (u: string, p: string): string => Buffer.from(`${u}:${p}`).toString('base64');
+
+  beforeAll(() => {
+    dockerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-docker-'));
+    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('jane', FAKE) }, 'quay.io': { auth: auth('q', FAKE) } } }));
+    keys = createSealingKeys();
+  });
+
+  afterAll(() => {
+    fs.rmSync(dockerDir, { recursive: true, force: true });
+    keys?.close();
+  });
+
+  it('takes every registry of $DOCKER_CONFIG/config.json, and no notice', () => {
+    const { chartProps, notice } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir });
+    expect(notice).toBeUndefined();
+    expect(chartProps.credentials.dockerConfig?.servers).toEqual(['ghcr.io', 'quay.io']);
+    expect(chartProps.credentials.username).toBeUndefined();
+  });
+
+  it('takes the subset REGISTRY_SERVERS names', () => {
+    const { chartProps } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: ' quay.io ' });
+    expect(chartProps.credentials.dockerConfig?.servers).toEqual(['quay.io']);
+  });
+
+  it('fails when REGISTRY_SERVERS names a server the config does not have, naming the file and the server', () => {
+    expect(() => AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: 'docker.io' }))
+      .toThrow(new RegExp(`${path.join(dockerDir, 'config.json')}.*docker\\.io`));
+  });
+
+  it('fails when REGISTRY_SERVERS is set without DOCKER_CONFIG', () => {
+    expect(() => AppEnvironmentVariables.read({ REGISTRY_SERVERS: 'ghcr.io' })).toThrow(/REGISTRY_SERVERS .* but DOCKER_CONFIG is not set/);
+  });
+
+  it('fails when DOCKER_CONFIG names a folder without config.json', () => {
+    expect(() => AppEnvironmentVariables.read({ DOCKER_CONFIG: path.join(dockerDir, 'nope') })).toThrow(/config\.json/);
+  });
+
+  it('reads SEALED_SECRETS_CERT', () => {
+    const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps' });
+    expect(chartProps.sealingCertificate?.source).toBe(`certificate file '${keys.certPath}'`);
+  });
+
+  it('fails when SEALED_SECRETS_CERT is set without NAMESPACE', () => {
+    expect(() => AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath })).toThrow(/NAMESPACE is not set, but SEALED_SECRETS_CERT is/);
   });
 });

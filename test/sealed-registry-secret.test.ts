@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { KeyObject, constants, createDecipheriv, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,53 +8,26 @@ import {
   checkManifests,
 } from '../lib';
 import { kubectlDockerRegistrySecret } from './support/kubectl';
+import { SealingKeys, createSealingKeys, unseal as unsealWith } from './support/sealed-secrets';
 import { validateManifest } from './support/schema';
 
-const OPENSSL = '/usr/bin/openssl';
 // fake credentials only; the password has characters that JSON and YAML must escape
 const PASSWORD = 'FAKE-s3cr3t"\\<&>-pw';
 const USERNAME = 'robot';
 const SERVER = 'ghcr.io';
 
-let dir: string;
-let privateKey: KeyObject;
+let keys: SealingKeys;
 let certificate: SealingCertificate;
 
-function openssl(...args: string[]): void {
-  execFileSync(OPENSSL, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sealed-registry-secret-'));
-  // the shape of the controller's own key pair: rsa 4096 is its default, 2048 keeps the test fast and changes nothing
-  openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'key.pem');
-  openssl('req', '-x509', '-new', '-key', 'key.pem', '-subj', '/O=sealed-secrets', '-days', '30', '-out', 'cert.pem');
-  privateKey = createPrivateKey(readFileSync(join(dir, 'key.pem')));
-  certificate = SealingCertificate.fromFile(join(dir, 'cert.pem'));
+  keys = createSealingKeys();
+  certificate = SealingCertificate.fromFile(keys.certPath);
 });
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => keys?.close());
 
-/**
- * Opens a sealed value as the controller's HybridDecrypt does, written here from the sealed-secrets format and sharing
- * nothing with lib/sealing: uint16 big-endian length of the RSA part, RSA-OAEP-SHA256 with the scope label, then
- * AES-256-GCM under a zero 12-byte nonce with the 16-byte tag at the end.
- */
 function unseal(sealed: string, label: string): string {
-  const bytes = Buffer.from(sealed, 'base64');
-  const rsaLength = bytes.readUInt16BE(0);
-  const sessionKey = privateDecrypt({
-    key: privateKey,
-    padding: constants.RSA_PKCS1_OAEP_PADDING,
-    oaepHash: 'sha256',
-    oaepLabel: Buffer.from(label, 'utf8'),
-  }, bytes.subarray(2, 2 + rsaLength));
-  const aes = bytes.subarray(2 + rsaLength);
-  const decipher = createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
-  decipher.setAuthTag(aes.subarray(aes.length - 16));
-  return Buffer.concat([decipher.update(aes.subarray(0, aes.length - 16)), decipher.final()]).toString('utf8');
+  return unsealWith(sealed, label, keys.privateKey);
 }
 
 function props(extra: Partial<SealedRegistrySecretProps> = {}): SealedRegistrySecretProps {
@@ -217,10 +188,10 @@ describe('SealedRegistrySecret', () => {
 
 describe('SealingCertificate', () => {
   it('reads the same key from a file and from pem text', () => {
-    const fromPem = SealingCertificate.fromPem(readFileSync(join(dir, 'cert.pem'), 'utf8'));
+    const fromPem = SealingCertificate.fromPem(readFileSync(join(keys.dir, 'cert.pem'), 'utf8'));
     expect(fromPem.pem).toBe(certificate.pem);
     expect(fromPem.source).toBe('certificate');
-    expect(certificate.source).toBe(`certificate file '${join(dir, 'cert.pem')}'`);
+    expect(certificate.source).toBe(`certificate file '${join(keys.dir, 'cert.pem')}'`);
   });
 
   it('fails when the pem is not a certificate or public key', () => {
@@ -229,7 +200,7 @@ describe('SealingCertificate', () => {
   });
 
   it('fails when the pem is a private key, without quoting it', () => {
-    const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const keyPem = readFileSync(join(keys.dir, 'key.pem'), 'utf8');
     let message = '';
     try {
       SealingCertificate.fromPem(keyPem);
@@ -241,12 +212,12 @@ describe('SealingCertificate', () => {
   });
 
   it('fails when the certificate file cannot be read', () => {
-    expect(() => SealingCertificate.fromFile(join(dir, 'missing.pem')))
+    expect(() => SealingCertificate.fromFile(join(keys.dir, 'missing.pem')))
       .toThrow(/^sealing: certificate file '.*missing\.pem' cannot be read \(ENOENT\), expected the controller's pem certificate; check/);
   });
 
   it('fails when the certificate file holds garbage, naming the file', () => {
-    const bad = join(dir, 'bad.pem');
+    const bad = join(keys.dir, 'bad.pem');
     writeFileSync(bad, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
     expect(() => SealingCertificate.fromFile(bad))
       .toThrow(/certificate file '.*bad\.pem' has a CERTIFICATE block that is not a valid x\.509 certificate/);

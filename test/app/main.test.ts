@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSealingKeys, unseal } from '../support/sealed-secrets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FAKE = 'FAKE-main-pw-never-printed';
@@ -63,5 +64,43 @@ describe('main.ts', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/'username' must not contain ':'/);
     expect(r.stderr + r.stdout).not.toContain(FAKE);
+  });
+
+  it('with SEALED_SECRETS_CERT, writes a SealedSecret the controller can open and no plaintext', () => {
+    const keys = createSealingKeys();
+    try {
+      const r = runApp({ REGISTRY_SERVER: 'ghcr.io', REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: FAKE, IMAGE: 'ghcr.io/jane/app:v1',
+        NAMESPACE: 'apps', SEALED_SECRETS_CERT: keys.certPath });
+      expect(r.status).toBe(0);
+      const text = fs.readFileSync(path.join(r.outdir, 'private-registry.k8s.yaml'), 'utf8');
+      const auth = Buffer.from(`jane:${FAKE}`).toString('base64');
+      for (const secret of [FAKE, auth, Buffer.from(FAKE).toString('base64')]) expect(text.includes(secret)).toBe(false);
+      const [sealed, pod] = Yaml.load(path.join(r.outdir, 'private-registry.k8s.yaml'));
+      expect([sealed.kind, sealed.metadata.name, sealed.metadata.namespace]).toEqual(['SealedSecret', 'myregcred', 'apps']);
+      const payload = unseal(sealed.spec.encryptedData['.dockerconfigjson'], 'apps/myregcred', keys.privateKey);
+      expect(JSON.parse(payload).auths['ghcr.io'].auth === auth).toBe(true);
+      expect(pod.spec.imagePullSecrets).toEqual([{ name: 'myregcred' }]);
+    } finally {
+      keys.close();
+    }
+  });
+
+  it('with DOCKER_CONFIG and REGISTRY_SERVERS, takes the credentials from docker\'s config.json', () => {
+    const dockerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-docker-'));
+    dirs.push(dockerDir);
+    const auth = (u: string): string => Buffer.from(`${u}:${FAKE}`).toString('base64');
+    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('g') }, 'quay.io': { auth: auth('q') } } }));
+    const r = runApp({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: 'quay.io', IMAGE: 'quay.io/team/app:1' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const [secret] = Yaml.load(path.join(r.outdir, 'private-registry.k8s.yaml'));
+    expect(Object.keys(JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()).auths)).toEqual(['quay.io']);
+  });
+
+  it('fails when the default image is not covered by the registries chosen, naming the image', () => {
+    const r = runApp({ REGISTRY_SERVER: 'ghcr.io', REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: FAKE });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/image 'janedoe\/jdoe-private:v1' \(repository 'docker.io\/janedoe\/jdoe-private'\) is not covered/);
+    expect(r.stderr).not.toContain(FAKE);
   });
 });
