@@ -12,13 +12,13 @@ const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
-/** The first ```ts block after the marker in README.md. */
-export function readmeExample(marker: string): string {
+/** The first ```LANG block after the marker in README.md. */
+function readmeExample(marker: string, lang = 'ts'): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const at = readme.indexOf(marker);
   if (at < 0) throw new Error(`README.md has no marker ${marker}`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!m) throw new Error(`README.md has no ts block after ${marker}`);
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
+  if (!m) throw new Error(`README.md has no ${lang} block after ${marker}`);
   return m[1];
 }
 
@@ -59,14 +59,18 @@ describe('the published package', () => {
 
   it('compiles the README example with strict TypeScript and synthesizes it with the cdk8s CLI', () => {
     fs.writeFileSync(path.join(app, 'main.ts'), readmeExample('<!-- example: quick start -->'));
-    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\n');
+    // the pull-check plugin enabled exactly as the README tells another app to
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), readmeExample('<!-- example: plugin config -->', 'yaml'));
     execFileSync(process.execPath, [TSC, '--strict', '--noUnusedLocals', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node',
       '--esModuleInterop', '--skipLibCheck', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
-    execFileSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
+    const synthOutput = execFileSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
       cwd: app, encoding: 'utf8', timeout: 120_000, stdio: 'pipe',
-      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false' },
+      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false', CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
     });
+    expect(synthOutput).toMatch(/Status\s*│\s*success/);
+    expect(synthOutput).toMatch(/podsChecked\s*│\s*1/);
     const files = fs.readdirSync(path.join(app, 'dist'));
+    expect(files).toEqual(['private-registry.k8s.yaml']);
     const objects = files.flatMap((f) => Yaml.load(path.join(app, 'dist', f)));
     const secret = objects.find((o: any) => o.kind === 'Secret');
     const pod = objects.find((o: any) => o.kind === 'Pod');
