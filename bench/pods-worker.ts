@@ -19,10 +19,11 @@ for (let i = 0; i < n; i++) {
     const secret = new PrivateRegistrySecret(chart, `s${i}`, { server, username: `user${i}`, password: `FAKE-${i}` });
     new PrivatePod(chart, `p${i}`, { containers, registrySecrets: [secret] });
   } else {
-    const payload = JSON.stringify({ auths: { [server]: { username: `user${i}`, password: `FAKE-${i}`, auth: Buffer.from(`user${i}:FAKE-${i}`).toString('base64') } } });
+    const payload = JSON.stringify({ auths: { [server]: { username: `user${i}`, password: `FAKE-${i}`,
+      auth: Buffer.from(`user${i}:FAKE-${i}`).toString('base64') } } });
     const secret = new kplus.Secret(chart, `s${i}`, { type: 'kubernetes.io/dockerconfigjson' });
-    ApiObject.of(secret).addJsonPatch(JsonPatch.remove('/stringData'), JsonPatch.add('/data', { '.dockerconfigjson': Buffer.from(payload).toString('base64') }),
-      JsonPatch.remove('/immutable'));
+    const data = { '.dockerconfigjson': Buffer.from(payload).toString('base64') };
+    ApiObject.of(secret).addJsonPatch(JsonPatch.remove('/stringData'), JsonPatch.add('/data', data), JsonPatch.remove('/immutable'));
     new kplus.Pod(chart, `p${i}`, { containers, dockerRegistryAuth: secret });
   }
 }

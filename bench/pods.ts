@@ -47,16 +47,18 @@ export function benchPods(rounds: number, n: number): string[] {
   ];
   for (const v of ['private', 'bare']) {
     const label = v === 'private' ? 'PrivatePod + PrivateRegistrySecret' : 'bare kplus.Pod + kplus.Secret';
-    lines.push(`  ${label.padEnd(34)} ${m(v, 'ms').toFixed(0).padStart(15)} ${m(v, 'wallMs').toFixed(0).padStart(16)} ${(m(v, 'maxRssKb') / 1024).toFixed(0).padStart(13)}`);
+    const cells = [m(v, 'ms').toFixed(0).padStart(15), m(v, 'wallMs').toFixed(0).padStart(16), (m(v, 'maxRssKb') / 1024).toFixed(0).padStart(13)];
+    lines.push(`  ${label.padEnd(34)} ${cells.join(' ')}`);
   }
-  lines.push(`  ratio private / bare: build+synth ${(m('private', 'ms') / m('bare', 'ms')).toFixed(3)}, ` +
-    `process wall ${(m('private', 'wallMs') / m('bare', 'wallMs')).toFixed(3)}, peak memory ${(m('private', 'maxRssKb') / m('bare', 'maxRssKb')).toFixed(3)} ` +
+  const ratio = (k: keyof Sample): string => (m('private', k) / m('bare', k)).toFixed(3);
+  lines.push(`  ratio private / bare: build+synth ${ratio('ms')}, process wall ${ratio('wallMs')}, peak memory ${ratio('maxRssKb')} ` +
     '(target: both <= 1.10)');
 
   lines.push('linearity of the private variant (build+synth ms per pod x image; flat means linear):');
   for (const [pods, images] of [[2500, 1], [5000, 1], [10000, 1], [5000, 2], [5000, 4]]) {
     const s = run('private', pods, images);
-    lines.push(`  ${String(pods).padStart(6)} pods x ${images} image(s): ${s.ms.toFixed(0).padStart(6)} ms, ${(s.ms / (pods * images) * 1000).toFixed(1)} µs per pod x image`);
+    const perUnit = (s.ms / (pods * images) * 1000).toFixed(1);
+    lines.push(`  ${String(pods).padStart(6)} pods x ${images} image(s): ${s.ms.toFixed(0).padStart(6)} ms, ${perUnit} µs per pod x image`);
   }
   return lines;
 }

@@ -15,7 +15,8 @@ interface Way {
 
 const WAYS: Way[] = [
   { name: 'npm run synth', command: 'npm', args: (out) => ['run', '--silent', 'synth', '--', '--output', out] },
-  { name: 'template: npx cdk8s synth, app: npx ts-node main.ts', command: 'npx', args: (out) => ['cdk8s', 'synth', '--app', 'npx ts-node main.ts', '--output', out] },
+  { name: 'template: npx cdk8s synth, app: npx ts-node main.ts', command: 'npx', args: (out) => ['cdk8s', 'synth', '--app', 'npx ts-node main.ts',
+    '--output', out] },
 ];
 
 function median(xs: number[]): number {
@@ -32,7 +33,8 @@ export function benchSynthTime(runs: number): { [name: string]: number } {
       const order = i % 2 === 0 ? [0, 1] : [1, 0];
       for (const w of order) {
         const start = process.hrtime.bigint();
-        const r = spawnSync(WAYS[w].command, WAYS[w].args(outdir), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+        const r = spawnSync(WAYS[w].command, WAYS[w].args(outdir), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
+          timeout: 120_000 });
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         if (r.status !== 0) throw new Error(`'${WAYS[w].name}' failed with status ${r.status}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
         times[w].push(ms);

@@ -175,7 +175,7 @@ function digestProblem(digest: string): string | undefined {
   }
   if (!new RegExp(`^[a-f0-9]{${length}}$`).test(encoded)) {
     return `a ${algorithm} digest must be ${length} lower-case hex digits, got '${encoded}' (${encoded.length} characters); ` +
-      `copy the digest from 'docker buildx imagetools inspect' or the registry`;
+      'copy the digest from \'docker buildx imagetools inspect\' or the registry';
   }
   return undefined;
 }
@@ -184,7 +184,7 @@ function digestProblem(digest: string): string | undefined {
 function explainInvalid(image: string): string {
   const shape = 'expected [registry[:port]/]path[:tag][@digest]';
   if (image === '') {
-    return `the image is empty; set it to a reference such as 'nginx:1.25' or 'ghcr.io/org/app:1.0'`;
+    return 'the image is empty; set it to a reference such as \'nginx:1.25\' or \'ghcr.io/org/app:1.0\'';
   }
   if (/\s/.test(image)) {
     return `it contains whitespace; remove it, ${shape}`;
@@ -207,7 +207,7 @@ function explainInvalid(image: string): string {
   if (colon >= 0) {
     const tag = namePart.slice(colon + 1);
     if (tag === '') {
-      return `the tag after ':' is empty; remove the ':' or add a tag such as '1.0'`;
+      return 'the tag after \':\' is empty; remove the \':\' or add a tag such as \'1.0\'';
     }
     if (tag.length > MAX_TAG_LENGTH && ANCHORED_TAG_RE.test(tag.slice(0, MAX_TAG_LENGTH))) {
       return `the tag is ${tag.length} characters long, the limit is ${MAX_TAG_LENGTH}; shorten it or pin a digest instead`;
@@ -231,7 +231,7 @@ function explainInvalid(image: string): string {
   for (const component of components.slice(first)) {
     if (!ANCHORED_PATH_COMPONENT_RE.test(component)) {
       return `path component '${component}' is invalid; components are lower-case letters and digits joined by single ` +
-        `'.', '_', '__' or '-' separators, between single '/'`;
+        '\'.\', \'_\', \'__\' or \'-\' separators, between single \'/\'';
     }
   }
   return shape;

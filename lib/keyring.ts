@@ -76,7 +76,7 @@ export function registryKeyError(key: string): string | undefined {
     return undefined;
   }
   return `pull secret key '${key}' is ignored by the kubelet: ${parsed.error}; ` +
-    `write the registry as a host such as 'ghcr.io' or 'registry.example.com:5000', optionally with a path`;
+    'write the registry as a host such as \'ghcr.io\' or \'registry.example.com:5000\', optionally with a path';
 }
 
 /** Whether one key matches the image by itself (`URLsMatchStr`), without the Docker Hub fallback. */
@@ -168,7 +168,7 @@ function isDockerHubDomain(domain: string): boolean {
 
 function dockerHubHint(normalized: NormalizedKey, image: ImageReference): string {
   if (image.domain === 'docker.io') {
-    return `for Docker Hub images the kubelet uses a key for 'docker.io' or, when nothing else matches, ` +
+    return 'for Docker Hub images the kubelet uses a key for \'docker.io\' or, when nothing else matches, ' +
       `exactly 'https://index.docker.io/v1/' (this key normalizes to '${normalized.key}'); use 'https://index.docker.io/v1/'`;
   }
   return `the image names the registry '${image.domain}', which the kubelet does not treat as Docker Hub; ` +

@@ -111,7 +111,8 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       const candidates = secrets.get(name) ?? [];
       const here = candidates.find((c) => c.namespace === namespace);
       if (here) {
-        if (here.error) errors.push({ rule: PullCheckRule.SECRET_CONTENT, resource, index, message: `${resource}: pull secret '${name}' ${here.error}` });
+        if (here.error) errors.push({ rule: PullCheckRule.SECRET_CONTENT, resource, index,
+          message: `${resource}: pull secret '${name}' ${here.error}` });
         return { name, servers: here.servers, namespaceKnown: true, namespace };
       }
       // only elsewhere: report the namespace it is in; nowhere: made outside this app, unknown

@@ -113,7 +113,8 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
 
   for (const secret of pod.secrets) {
     if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
-      fail(PullCheckRule.SECRET_NAMESPACE, `${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
+      fail(PullCheckRule.SECRET_NAMESPACE,
+        `${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
         `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
         'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
     }

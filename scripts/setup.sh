@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 if [[ "${1:-}" == "--system" ]]; then
   # docker-registry + apache2-utils (htpasswd): a real private registry; skopeo: a real client;
-  # golang-docker-credential-helpers + pass + gnupg: a real docker credential helper; kubernetes-client: kubectl,
+  # golang-docker-credential-helpers + pass + gnupg: a real docker credential helper; golang-go: Go's own text/template
+  # judges the External Secrets templates; kubernetes-client: kubectl,
   # only when the machine has none (the oracle tests prefer /usr/bin/kubectl)
-  want=(docker-registry skopeo apache2-utils golang-docker-credential-helpers pass gnupg)
+  want=(docker-registry skopeo apache2-utils golang-docker-credential-helpers pass gnupg golang-go)
   command -v kubectl >/dev/null 2>&1 || want+=(kubernetes-client)
   missing=()
   for p in "${want[@]}"; do

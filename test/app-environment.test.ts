@@ -57,7 +57,8 @@ describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and 
 
   beforeAll(() => {
     dockerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-docker-'));
-    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('jane', FAKE) }, 'quay.io': { auth: auth('q', FAKE) } } }));
+    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('jane', FAKE) },
+      'quay.io': { auth: auth('q', FAKE) } } }));
     keys = createSealingKeys();
   });
 

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, ApiObject, Chart, Duration, Testing } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EcrRegistrySecret, EcrRegistrySecretProps, ExternalRegistrySecret, ExternalRegistrySecretProps, ExternalSecretsApiVersion,
   PrivatePod, PrivateRegistrySecret, SERVERS_ANNOTATION, SecretStoreKind, checkManifests,
@@ -10,93 +11,75 @@ import {
 import { kubectlDockerRegistrySecret } from './support/kubectl';
 import { validateManifest } from './support/schema';
 
+/** The Go program that renders a template as ESO's engine v2 does: Go's own text/template with ESO's FuncMap. */
+const GO_TEMPLATE_SOURCE = join(__dirname, 'support', 'go-template', 'main.go');
+/** Debian's Go toolchain; scripts/setup.sh installs it in CI. */
+const GO_PACKAGE = 'golang-go';
+
+let goDir: string | undefined;
+let goRenderer: string | Error | undefined;
+
+// built once per file: `go run` would compile on every render
+beforeAll(() => {
+  goDir = mkdtempSync(join(tmpdir(), 'go-template-'));
+  const binary = join(goDir, 'render');
+  try {
+    execFileSync(process.env.GO ?? 'go', ['build', '-o', binary, GO_TEMPLATE_SOURCE], {
+      cwd: goDir,
+      env: goEnv(goDir),
+      timeout: 180_000,
+      killSignal: 'SIGKILL',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    goRenderer = binary;
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException & { stderr?: Buffer };
+    goRenderer = new Error(error.code === 'ENOENT'
+      ? `the go toolchain is missing: install the Debian package '${GO_PACKAGE}' (scripts/setup.sh --system does in CI), or set GO to a go binary`
+      : `go build of ${GO_TEMPLATE_SOURCE} failed: ${error.stderr?.toString().trim() || error.message}`);
+  }
+}, 200_000);
+
+afterAll(() => {
+  if (goDir) rmSync(goDir, { recursive: true, force: true });
+});
+
+/** An environment in which go only compiles: its caches in our temp dir, no toolchain or module download. */
+function goEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    GOCACHE: join(dir, 'cache'),
+    GOPATH: join(dir, 'gopath'),
+    GO111MODULE: 'off',
+    GOTOOLCHAIN: 'local',
+    GOPROXY: 'off',
+    GOFLAGS: '',
+    CGO_ENABLED: '0',
+  };
+}
+
 /**
- * Renders the subset of Go text/template that our templates use, with the Sprig functions ESO's engine v2 provides
- * (toJson = json.Marshal, b64enc = padded standard base64, printf, trimPrefix). Written here, sharing nothing with lib.
- * No Go toolchain is on this machine, so this stands in for the operator; kubectl judges the rendered bytes.
+ * Renders an ESO v2 template with Go's text/template (test/support/go-template/main.go) on secret data, which ESO
+ * passes as strings. Fails, never skips, when Go is missing: the payload must be judged by the real engine.
  */
 function renderGoTemplate(template: string, data: { [key: string]: string }): string {
-  type Node = { text: string } | { action: string } | { with: string; body: Node[] };
-  const tokens: Array<{ text: string } | { action: string }> = [];
-  let rest = template;
-  while (rest.length > 0) {
-    const open = rest.indexOf('{{');
-    if (open < 0) {
-      tokens.push({ text: rest });
-      break;
-    }
-    if (open > 0) tokens.push({ text: rest.slice(0, open) });
-    const close = rest.indexOf('}}', open + 2);
-    if (close < 0) throw new Error('unclosed action');
-    tokens.push({ action: rest.slice(open + 2, close).trim() });
-    rest = rest.slice(close + 2);
+  if (goRenderer === undefined) throw new Error('the go renderer was not built: renderGoTemplate runs in a test, after beforeAll');
+  if (goRenderer instanceof Error) throw goRenderer;
+  try {
+    return execFileSync(goRenderer, [], {
+      input: JSON.stringify({ template, data }),
+      encoding: 'utf8',
+      env: {},
+      timeout: 10_000,
+      killSignal: 'SIGKILL',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    // stderr holds Go's parse or execute error, which names the template's actions, never the data
+    const stderr = (e as { stderr?: string }).stderr?.trim();
+    throw new Error(`go text/template rejected the template: ${stderr || (e as Error).message}`);
   }
-  function parse(until: boolean): Node[] {
-    const nodes: Node[] = [];
-    while (tokens.length > 0) {
-      const t = tokens.shift()!;
-      if ('text' in t) nodes.push(t);
-      else if (t.action === 'end') {
-        if (!until) throw new Error('unexpected end');
-        return nodes;
-      } else if (t.action.startsWith('with ')) nodes.push({ with: t.action.slice(5), body: parse(true) });
-      else nodes.push(t);
-    }
-    if (until) throw new Error('missing end');
-    return nodes;
-  }
-  const goString = (s: string) => JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  const functions: { [name: string]: (...args: string[]) => string } = {
-    toJson: (s) => goString(s),
-    b64enc: (s) => Buffer.from(s, 'utf8').toString('base64'),
-    printf: (format, ...args) => {
-      const parts = format.split('%s');
-      if (parts.length !== args.length + 1 || format.replace(/%s/g, '').includes('%')) throw new Error(`unsupported printf '${format}'`);
-      return parts.map((p, i) => p + (args[i] ?? '')).join('');
-    },
-    trimPrefix: (prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s),
-  };
-  function operand(word: string, dot: string | undefined): string {
-    if (word === '.') {
-      if (dot === undefined) throw new Error('no dot');
-      return dot;
-    }
-    if (/^\.[A-Za-z_][A-Za-z0-9_]*$/.test(word)) {
-      if (!(word.slice(1) in data)) throw new Error(`map has no entry for key "${word.slice(1)}"`);
-      return data[word.slice(1)];
-    }
-    if (/^"(?:[^"\\]|\\.)*"$/.test(word)) return JSON.parse(word);
-    throw new Error(`bad operand '${word}'`);
-  }
-  function pipeline(source: string, dot: string | undefined): string {
-    let value: string | undefined;
-    for (const command of source.split('|').map((c) => c.trim())) {
-      const words = command.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
-      if (words.length === 0) throw new Error(`empty command in '${source}'`);
-      const head = words[0]!;
-      const args = words.slice(1);
-      if (!(head in functions)) {
-        if (words.length !== 1 || value !== undefined) throw new Error(`'${head}' is not a function`);
-        value = operand(head, dot);
-        continue;
-      }
-      const values = args.map((a) => operand(a, dot));
-      if (value !== undefined) values.push(value);
-      value = functions[head](...values);
-    }
-    return value!;
-  }
-  function render(nodes: Node[], dot: string | undefined): string {
-    return nodes.map((n) => {
-      if ('text' in n) return n.text;
-      if ('with' in n) {
-        const v = pipeline(n.with, dot);
-        return v === '' ? '' : render(n.body, v);
-      }
-      return pipeline(n.action, dot);
-    }).join('');
-  }
-  return render(parse(false), undefined);
 }
 
 /** The `.dockerconfigjson` bytes kubectl writes. */
@@ -119,6 +102,22 @@ const BASE: ExternalRegistrySecretProps = {
   passwordKey: 'registry/ghcr',
   passwordProperty: 'token',
 };
+
+/** Fake credential sets, each with a label to name it in a failure (never the password itself). */
+const CREDENTIALS: Array<{ label: string; username: string; password: string; email: string }> = [
+  { label: 'plain', username: 'robot', password: 'FAKE-plain', email: 'robot@example.com' },
+  { label: 'quote and backslash', username: 'ro"bot\\', password: 'FAKE-"quoted"\\back\\slash\\', email: 'a"b\\c@example.com' },
+  { label: 'html characters', username: 'r<o>&bot', password: 'FAKE-<html>&amp;</html>', email: '<robot>&co@example.com' },
+  {
+    label: 'line separators and controls',
+    username: 'robot\u2029',
+    password: 'FAKE-\u2028-\u2029-\t-\n-\r-\u0001-\u007f',
+    email: 'r\u2028@example.com',
+  },
+  { label: 'unicode', username: 'ünïcödé-用户', password: 'FAKE-pässwörd-密码-😀', email: 'ü@exämple.com' },
+  { label: 'colons', username: 'robot', password: 'FAKE:pass:word::', email: 'robot@example.com' },
+  { label: 'template delimiters', username: '{{ .password }}', password: 'FAKE-{{ .username }}-}}{{', email: '{{ end }}' },
+];
 
 function externalSecretOf(props: Partial<ExternalRegistrySecretProps> = {}): any {
   const chart = Testing.chart();
@@ -161,16 +160,10 @@ describe('ExternalRegistrySecret', () => {
     expect(() => validateExternalSecret({ ...es, spec: { ...es.spec, refreshInterval: 3600 } })).toThrow(/fails the schema/);
   });
 
-  it('renders the byte-for-byte payload kubectl writes, whatever the password holds', () => {
+  it('renders, under Go text/template, the byte-for-byte payload kubectl writes, whatever the credentials hold', () => {
     const template = externalSecretOf().spec.target.template.data['.dockerconfigjson'];
-    const credentials: Array<[string, string]> = [
-      ['robot', 'FAKE-plain'],
-      ['robot', 'FAKE-"quoted"\\back\\slash'],
-      ['r<o>&bot', 'FAKE-<html>&amp;'],
-      ['ünïcode', 'FAKE-pässwörd-\u2028-\t-{{ .username }}'],
-    ];
-    for (const [username, password] of credentials) {
-      expect(renderGoTemplate(template, { username, password }), password).toBe(kubectlPayload('ghcr.io', username, password));
+    for (const { label, username, password } of CREDENTIALS) {
+      expect(renderGoTemplate(template, { username, password }), label).toBe(kubectlPayload('ghcr.io', username, password));
     }
   });
 
@@ -179,10 +172,10 @@ describe('ExternalRegistrySecret', () => {
     validateExternalSecret(es);
     expect(es.spec.data[2]).toEqual({ secretKey: 'email', remoteRef: { key: 'registry/ghcr', property: 'email' } });
     const template = es.spec.target.template.data['.dockerconfigjson'];
-    expect(renderGoTemplate(template, { username: 'robot', password: 'FAKE-pw', email: 'robot@example.com' }))
-      .toBe(kubectlPayload('ghcr.io', 'robot', 'FAKE-pw', 'robot@example.com'));
-    expect(renderGoTemplate(template, { username: 'robot', password: 'FAKE-pw', email: '' }))
-      .toBe(kubectlPayload('ghcr.io', 'robot', 'FAKE-pw'));
+    for (const { label, username, password, email } of CREDENTIALS) {
+      expect(renderGoTemplate(template, { username, password, email }), label).toBe(kubectlPayload('ghcr.io', username, password, email));
+      expect(renderGoTemplate(template, { username, password, email: '' }), label).toBe(kubectlPayload('ghcr.io', username, password));
+    }
   });
 
   it('defaults to Docker Hub as kubectl does, and escapes the server as a JSON string', () => {
@@ -191,6 +184,12 @@ describe('ExternalRegistrySecret', () => {
     expect(secret.servers).toEqual(['https://index.docker.io/v1/']);
     const template = Testing.synth(chart)[0].spec.target.template.data['.dockerconfigjson'];
     expect(renderGoTemplate(template, { username: 'robot', password: 'FAKE-pw' })).toBe(kubectlPayload(undefined, 'robot', 'FAKE-pw'));
+    // a server that JSON must escape: the key is a Go-JSON literal in the template's text
+    const odd = 'registry.example.com/a&b<c>"d\\e-é{}';
+    const oddChart = Testing.chart();
+    new ExternalRegistrySecret(oddChart, 'odd', { ...BASE, server: odd });
+    const oddTemplate = Testing.synth(oddChart)[0].spec.target.template.data['.dockerconfigjson'];
+    expect(renderGoTemplate(oddTemplate, { username: 'robot', password: 'FAKE-pw' })).toBe(kubectlPayload(odd, 'robot', 'FAKE-pw'));
   });
 
   it('writes refreshInterval as a Go duration', () => {
@@ -215,6 +214,22 @@ describe('ExternalRegistrySecret', () => {
     const pod = Testing.synth(chart).find((o) => o.kind === 'Pod');
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(pod.spec.containers[0].env[0].valueFrom).toEqual({ secretKeyRef: { name: 'regcred', key: 'x' } });
+  });
+});
+
+describe('the Go text/template judge', () => {
+  it('fails a template that does not parse, calls a function ESO lacks, or reads a key the data lacks', () => {
+    // a literal '{' right before an action: Go's lexer takes the first '{{' as the delimiter
+    expect(() => renderGoTemplate('{"auths":{{{ .username | toJson }}:{}}}', { username: 'robot' })).toThrow(/unable to parse template/);
+    expect(() => renderGoTemplate('{{ .username | nosuchfunc }}', { username: 'robot' })).toThrow(/function "nosuchfunc" not defined/);
+    // ESO parses with missingkey=error
+    expect(() => renderGoTemplate('{{ .email }}', { username: 'robot' })).toThrow(/map has no entry for key "email"/);
+  });
+
+  it('escapes as Go\'s json.Marshal does and pads base64, not as JSON.stringify would', () => {
+    expect(renderGoTemplate('{{ .v | toJson }}', { v: '<&>\u2028' })).toBe('"\\u003c\\u0026\\u003e\\u2028"');
+    expect(renderGoTemplate('{{ .v | b64enc }}', { v: 'a' })).toBe('YQ==');
+    expect(renderGoTemplate('{{ .v | trimPrefix "https://" }}', { v: 'https://h' })).toBe('h');
   });
 });
 
@@ -253,18 +268,28 @@ describe('EcrRegistrySecret', () => {
   });
 
   it('builds the payload kubectl writes from the token\'s username, password and proxy_endpoint', () => {
-    const { es } = ecrObjects();
+    const template = ecrObjects().es.spec.target.template.data['.dockerconfigjson'];
     const host = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+    // the generator's data (pkg/generator/ecr): username, password, proxy_endpoint and expires_at, all strings
     const token = { username: 'AWS', password: 'FAKE-ecr-token+/=', proxy_endpoint: `https://${host}`, expires_at: '1700000000' };
-    expect(renderGoTemplate(es.spec.target.template.data['.dockerconfigjson'], token)).toBe(kubectlPayload(host, 'AWS', token.password));
+    expect(renderGoTemplate(template, token)).toBe(kubectlPayload(host, 'AWS', token.password));
+    for (const { label, username, password } of CREDENTIALS) {
+      expect(renderGoTemplate(template, { ...token, username, password }), label).toBe(kubectlPayload(host, username, password));
+    }
   });
 
   it('writes the registry host and declares it as the server when the account is known', () => {
     const { es, secret } = ecrObjects({ accountId: '123456789012', region: 'cn-north-1' });
     const host = '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn';
     expect(secret.servers).toEqual([host]);
+    const template = es.spec.target.template.data['.dockerconfigjson'];
     const token = { username: 'AWS', password: 'FAKE-ecr-token', proxy_endpoint: `https://${host}`, expires_at: '1700000000' };
-    expect(renderGoTemplate(es.spec.target.template.data['.dockerconfigjson'], token)).toBe(kubectlPayload(host, 'AWS', token.password));
+    expect(renderGoTemplate(template, token)).toBe(kubectlPayload(host, 'AWS', token.password));
+    for (const { label, username, password } of CREDENTIALS) {
+      expect(renderGoTemplate(template, { ...token, username, password }), label).toBe(kubectlPayload(host, username, password));
+    }
+    // the key is the declared host, whatever endpoint the token names
+    expect(renderGoTemplate(template, { ...token, proxy_endpoint: 'https://other.example.com' })).toBe(kubectlPayload(host, 'AWS', token.password));
   });
 
   it('authenticates with static keys from a Secret, or with the operator\'s own credentials', () => {
@@ -362,7 +387,7 @@ describe('failures', () => {
 
   it('fails when the ECR refresh interval is 12 hours or more, or zero', () => {
     fails(ecr({ refreshInterval: Duration.hours(12) }), new RegExp("^EcrRegistrySecret 'ecr': 'refreshInterval' must be more than 0 and " +
-      "less than 12h \\(an ecr token expires after 12 hours\\), got 12h; use Duration.hours\\(6\\)"));
+      'less than 12h \\(an ecr token expires after 12 hours\\), got 12h; use Duration.hours\\(6\\)'));
     fails(ecr({ refreshInterval: Duration.days(1) }), /'refreshInterval' must be .* got 24h/);
     fails(ecr({ refreshInterval: Duration.seconds(0) }), /'refreshInterval' must be more than 0 .* got 0s/);
   });

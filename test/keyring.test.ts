@@ -99,7 +99,7 @@ describe('normalizeRegistryKey (BasicDockerKeyring.Add)', () => {
     ['the key has a control character', 'ghcr.io\t', /control character/],
   ])('fails when %s', (_what, key, message) => {
     expect(normalizeRegistryKey(key)).toBeUndefined();
-    expect(registryKeyError(key)).toMatch(new RegExp(`^pull secret key '.*' is ignored by the kubelet: `));
+    expect(registryKeyError(key)).toMatch(new RegExp('^pull secret key \'.*\' is ignored by the kubelet: '));
     expect(() => {
       throw new Error(registryKeyError(key));
     }).toThrow(message);

@@ -70,7 +70,8 @@ describe('checkManifests', () => {
   });
 
   it('fails when the secret is only in another namespace, naming both', () => {
-    const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'team-a'), workload('CronJob', 'nightly', podSpec(['ghcr.io/a/b'], ['regcred']), 'team-b')]);
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'team-a'), workload('CronJob', 'nightly', podSpec(['ghcr.io/a/b'], ['regcred']),
+      'team-b')]);
     expect(r.errors.map((e) => e.rule)).toEqual(['secret-namespace']);
     expect(r.errors[0].message).toMatch(/pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
   });
@@ -82,7 +83,8 @@ describe('checkManifests', () => {
   });
 
   it('reads the servers a SealedSecret or ExternalSecret declares', () => {
-    const sealed = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'regcred', annotations: { [SERVERS_ANNOTATION]: 'ghcr.io, quay.io' } } };
+    const sealed = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'regcred',
+      annotations: { [SERVERS_ANNOTATION]: 'ghcr.io, quay.io' } } };
     const r = checkManifests([sealed, workload('Pod', 'p', podSpec(['quay.io/a/b', 'docker.io/x/y'], ['regcred']))]);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0].message).toMatch(/image 'docker.io\/x\/y'/);
@@ -96,17 +98,20 @@ describe('checkManifests', () => {
   });
 
   it('fails on an empty imagePullSecrets name, which the schema lets through', () => {
-    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c', image: 'ghcr.io/a/b' }], imagePullSecrets: [{ name: 'regcred' }, { name: '' }] })]);
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c', image: 'ghcr.io/a/b' }],
+      imagePullSecrets: [{ name: 'regcred' }, { name: '' }] })]);
     expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/imagePullSecrets has 1 entry without a name/)]);
   });
 
   it('fails on a container without an image, which the schema lets through', () => {
-    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c' }], imagePullSecrets: [{ name: 'regcred' }] })]);
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c' }],
+      imagePullSecrets: [{ name: 'regcred' }] })]);
     expect(r.errors.map((e) => e.rule)).toEqual(['image-reference']);
   });
 
   it('fails on a docker Secret the kubelet cannot read', () => {
-    const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' }, data: { '.dockerconfigjson': Buffer.from('{not json').toString('base64') } };
+    const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' },
+      data: { '.dockerconfigjson': Buffer.from('{not json').toString('base64') } };
     const r = checkManifests([broken, workload('Pod', 'p', podSpec(['ghcr.io/a/b'], ['regcred']))]);
     expect(r.errors.map((e) => e.rule)).toContain('secret-content');
   });

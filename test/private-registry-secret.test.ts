@@ -11,7 +11,8 @@ function payload(manifest: any): any {
 describe('PrivateRegistrySecret', () => {
   it('writes a kubernetes.io/dockerconfigjson Secret with base64 data and nothing kubectl would not write', () => {
     const chart = Testing.chart();
-    new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'myregcred' }, username: 'janedoe', password: 'xxxxxxxxxxx', email: 'jdoe@example.com' });
+    new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'myregcred' }, username: 'janedoe', password: 'xxxxxxxxxxx',
+      email: 'jdoe@example.com' });
     const [secret] = Testing.synth(chart);
     expect(secret).toEqual({
       apiVersion: 'v1',

@@ -44,7 +44,8 @@ describe('checkPodPulls', () => {
   });
 
   it('fails when the key is for the same host with another port, and names that key', () => {
-    const r = check(pod({ containers: [{ name: 'app', image: 'registry.example.com:5000/app:1' }], secrets: [{ name: 's', servers: ['registry.example.com'] }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'registry.example.com:5000/app:1' }], secrets: [{ name: 's',
+      servers: ['registry.example.com'] }] }));
     expect(r.errors[0]).toMatch(/pull secret key 'registry.example.com' does not match .* port/);
   });
 
@@ -65,7 +66,8 @@ describe('checkPodPulls', () => {
   });
 
   it('skips images declared public, by repository', () => {
-    const r = check(pod({ containers: [{ name: 'proxy', image: 'nginx:1.25' }, { name: 'app', image: 'ghcr.io/org/app:1' }], publicImages: ['docker.io/library/nginx'] }));
+    const r = check(pod({ containers: [{ name: 'proxy', image: 'nginx:1.25' }, { name: 'app', image: 'ghcr.io/org/app:1' }],
+      publicImages: ['docker.io/library/nginx'] }));
     expect(r.errors).toEqual([]);
   });
 
@@ -88,7 +90,8 @@ describe('checkPodPulls', () => {
   });
 
   it('warns instead of guessing when an image is uncovered and a secret\'s servers are unknown', () => {
-    const r = check(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 'known', servers: ['ghcr.io'] }, { name: 'opaque' }] }));
+    const r = check(pod({ containers: [{ name: 'app', image: 'quay.io/a/b' }], secrets: [{ name: 'known', servers: ['ghcr.io'] },
+      { name: 'opaque' }] }));
     expect(r.errors).toEqual([]);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(/cannot judge 'opaque' \(servers not declared\)/);

@@ -14,7 +14,8 @@ describe('every synthesized object passes the Kubernetes schema (kubernetes-mode
 
   it('a namespaced secret with several registries and a pod with several secrets and init containers', () => {
     const chart = Testing.chart();
-    const s = new PrivateRegistrySecret(chart, 'regcred', { metadata: { namespace: 'team-a' }, immutable: true, server: 'ghcr.io', username: 'u', password: 'FAKE' });
+    const s = new PrivateRegistrySecret(chart, 'regcred', { metadata: { namespace: 'team-a' }, immutable: true, server: 'ghcr.io', username: 'u',
+      password: 'FAKE' });
     s.addRegistry({ server: 'localhost:5000', username: 'v', password: 'FAKE2', email: 'v@example.com' });
     const pod = new PrivatePod(chart, 'pod', {
       metadata: { namespace: 'team-a' },

@@ -89,7 +89,8 @@ describe('main.ts', () => {
     const dockerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-docker-'));
     dirs.push(dockerDir);
     const auth = (u: string): string => Buffer.from(`${u}:${FAKE}`).toString('base64');
-    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('g') }, 'quay.io': { auth: auth('q') } } }));
+    fs.writeFileSync(path.join(dockerDir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: auth('g') },
+      'quay.io': { auth: auth('q') } } }));
     const r = runApp({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: 'quay.io', IMAGE: 'quay.io/team/app:1' });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');

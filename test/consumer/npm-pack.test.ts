@@ -65,7 +65,8 @@ describe('the published package', () => {
       '--esModuleInterop', '--skipLibCheck', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
     const synthOutput = execFileSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
       cwd: app, encoding: 'utf8', timeout: 120_000, stdio: 'pipe',
-      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false', CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
+      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false',
+        CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
     });
     expect(synthOutput).toMatch(/Status\s*│\s*success/);
     expect(synthOutput).toMatch(/podsChecked\s*│\s*1/);

@@ -26,14 +26,17 @@ describe('appendHash gives the name kubectl --append-hash gives', () => {
 
   it('matches the vectors in kubectl\'s tests', () => {
     const chart = Testing.chart();
-    const a = new PrivateRegistrySecret(chart, 'a', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user', password: 'test-password', email: 'test-user@example.org' });
-    const b = new PrivateRegistrySecret(chart, 'b', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user', password: 'test-password' });
+    const a = new PrivateRegistrySecret(chart, 'a', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user', password: 'test-password',
+      email: 'test-user@example.org' });
+    const b = new PrivateRegistrySecret(chart, 'b', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user',
+      password: 'test-password' });
     expect([a.name, b.name]).toEqual(['foo-548cm7fgdh', 'foo-bff5bt4f92']);
   });
 
   it('makes every reference follow the hashed name, also after a registry is added later', () => {
     const chart = Testing.chart();
-    const secret = new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'regcred' }, appendHash: true, server: 'ghcr.io', username: 'u', password: 'FAKE' });
+    const secret = new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'regcred' }, appendHash: true, server: 'ghcr.io', username: 'u',
+      password: 'FAKE' });
     new PrivatePod(chart, 'pod', { containers: [{ image: 'ghcr.io/a/b' }, { name: 'q', image: 'quay.io/c/d' }], registrySecrets: [secret] });
     const before = secret.name;
     secret.addRegistry({ server: 'quay.io', username: 'v', password: 'FAKE2' });
@@ -47,8 +50,10 @@ describe('appendHash gives the name kubectl --append-hash gives', () => {
 
   it('hashes immutable in when set, so an immutable Secret gets another name', () => {
     const chart = Testing.chart();
-    const mutable = new PrivateRegistrySecret(chart, 'a', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user', password: 'test-password' });
-    const frozen = new PrivateRegistrySecret(chart, 'b', { metadata: { name: 'foo' }, appendHash: true, immutable: true, username: 'test-user', password: 'test-password' });
+    const mutable = new PrivateRegistrySecret(chart, 'a', { metadata: { name: 'foo' }, appendHash: true, username: 'test-user',
+      password: 'test-password' });
+    const frozen = new PrivateRegistrySecret(chart, 'b', { metadata: { name: 'foo' }, appendHash: true, immutable: true, username: 'test-user',
+      password: 'test-password' });
     expect(frozen.name).not.toBe(mutable.name);
     expect(Testing.synth(chart)[1]).toMatchObject({ immutable: true, metadata: { name: frozen.name } });
   });

@@ -37,7 +37,8 @@ const CASES: Case[] = [
   { title: 'ghcr.io with a token-like password', server: 'ghcr.io', username: 'jane', password: 'ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE0000' },
   { title: 'docker.io spelled short', server: 'docker.io', username: 'jane', password: 'fake' },
   { title: 'a server with html characters', server: 'https://reg.example.com/a&b<c>', username: 'jane', password: 'fake' },
-  { title: 'an ECR-style server and AWS username', server: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS', password: 'eyJwYXlsb2FkIjoiZmFrZSJ9' },
+  { title: 'an ECR-style server and AWS username', server: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS',
+    password: 'eyJwYXlsb2FkIjoiZmFrZSJ9' },
   { title: 'an email with plus and html characters', username: 'jane', password: 'fake', email: 'jane+ci&<ops>@example.com' },
   { title: 'a password of base64 characters with padding', username: 'jane', password: 'YWJj+/==' },
   { title: 'a password with spaces around', username: 'jane', password: '  padded  ' },
@@ -70,7 +71,8 @@ describe('the payload equals kubectl create secret docker-registry, byte for byt
 
   it('writes the same Secret object as kubectl apart from cdk8s-only fields', () => {
     const chart = Testing.chart();
-    new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'myregcred', namespace: 'team-a' }, username: 'janedoe', password: 'xxxxxxxxxxx' });
+    new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'myregcred', namespace: 'team-a' }, username: 'janedoe',
+      password: 'xxxxxxxxxxx' });
     const [ours] = Testing.synth(chart);
     const theirs = kubectlDockerRegistrySecret({ name: 'myregcred', namespace: 'team-a', username: 'janedoe', password: 'xxxxxxxxxxx' });
     delete theirs.metadata.creationTimestamp;

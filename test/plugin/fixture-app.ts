@@ -6,7 +6,8 @@ import { PrivateRegistrySecret } from '../../lib';
 
 const app = new App();
 const chart = new Chart(app, 'fixture', { namespace: 'team-a' });
-const secret = new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'regcred' }, server: 'ghcr.io', username: 'u', password: 'FAKE-fixture' });
+const secret = new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'regcred' }, server: 'ghcr.io', username: 'u',
+  password: 'FAKE-fixture' });
 
 new ApiObject(chart, 'raw-pod', {
   apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw' },
@@ -18,10 +19,12 @@ if (process.env.PULL_CHECK_SCENARIO === 'bad') {
   // a plain cdk8s-plus Deployment whose image no key covers
   new kplus.Deployment(chart, 'plain', { containers: [{ image: 'quay.io/org/api:2' }], dockerRegistryAuth: secret });
   // a Job that gets its secrets from a ServiceAccount
-  new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, imagePullSecrets: [{ name: 'regcred' }] } as any);
+  new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' },
+    imagePullSecrets: [{ name: 'regcred' }] } as any);
   new ApiObject(chart, 'job', {
     apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'build' },
-    spec: { template: { spec: { serviceAccountName: 'builder', restartPolicy: 'Never', containers: [{ name: 'b', image: 'registry.example.com:5000/builder' }] } } },
+    spec: { template: { spec: { serviceAccountName: 'builder', restartPolicy: 'Never', containers: [{ name: 'b',
+      image: 'registry.example.com:5000/builder' }] } } },
   });
   // a raw CronJob in another namespace than its secret
   new ApiObject(chart, 'cron', {

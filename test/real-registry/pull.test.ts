@@ -192,7 +192,8 @@ describe('a synthesized pull secret against a real registry', () => {
         dockerConfig: DockerConfig.fromFile({ env: { ...pass.env, DOCKER_CONFIG: dockerDir } }),
       }));
       const entry = JSON.parse(synthesized.dockerConfigJson).auths[registry.host];
-      expect(Buffer.from(entry.auth, 'base64').toString() === `${registry.username}:${registry.password}`, 'auth carries the stored credentials').toBe(true);
+      expect(Buffer.from(entry.auth, 'base64').toString() === `${registry.username}:${registry.password}`,
+        'auth carries the stored credentials').toBe(true);
       const result = pullWith(synthesized);
       expect(result.ok).toBe(true);
       expect(result.digest).toBe(digest);
