@@ -22,3 +22,8 @@ function suggestName(value: string): string {
   const s = value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253);
   return s || 'myregcred';
 }
+
+/** A namespace for messages: undefined means none is set, so kubectl applies into its current one. */
+export function describeNamespace(ns: string | undefined): string {
+  return ns === undefined ? 'no namespace (kubectl\'s current one)' : `namespace '${ns}'`;
+}

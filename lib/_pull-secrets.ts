@@ -1,6 +1,9 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { describeNamespace } from './_names';
 import { parseImageReference } from './image-reference';
 import { PullSecretFacts, checkPodPulls } from './pull-check';
+import { CommonPrivatePodProps } from './private-pod-common';
 import { IRegistrySecret } from './registry-secret';
 
 const warned = new Set<string>();
@@ -22,13 +25,39 @@ export function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
   return { name: secret.name, servers: declared.servers, namespaceKnown: declared.namespace !== undefined, namespace: declared.namespace };
 }
 
+/** The props a private pod-bearing construct hands to `PullSecrets.forPod`, before its base class exists. */
+type PodPullProps = CommonPrivatePodProps & Pick<kplus.AbstractPodProps, 'dockerRegistryAuth' | 'serviceAccount'>;
+
+// The service accounts that write `imagePullSecrets` (PrivateServiceAccount), keyed by the construct, so that a pod
+// can find its service account's secrets without this file importing the class (which imports this file).
+const serviceAccountSecrets = new WeakMap<kplus.IServiceAccount, PullSecrets>();
+
 /**
- * The one place that wires pull secrets into a pod spec and checks them. Every private pod-bearing construct holds
- * one of these and calls it from its `_toPodSpec()` and its validation, so the list, its order and its checks cannot
- * drift between kinds.
+ * The one place that wires pull secrets into a pod spec or a ServiceAccount and checks them. Every private construct
+ * holds one of these and calls it from its constructor and its `_toPodSpec()`, so the list, its order and its checks
+ * cannot drift between kinds.
  */
 export class PullSecrets {
+  /**
+   * Builds the list from a pod-bearing construct's props and throws on bad input, before the construct's `super()`
+   * so that a failure leaves nothing in the tree.
+   *
+   * @param context names the construct in messages, such as `PrivateDeployment 'web'`
+   * @param props the construct's props
+   */
+  public static forPod(context: string, props: PodPullProps): PullSecrets {
+    const pullSecrets = new PullSecrets(context);
+    for (const secret of props.registrySecrets ?? []) pullSecrets.add(secret);
+    if (props.dockerRegistryAuth) pullSecrets.add(props.dockerRegistryAuth);
+    pullSecrets.requireAny(props.serviceAccount);
+    for (const image of props.publicImages ?? []) pullSecrets.addPublicImage(image);
+    return pullSecrets;
+  }
+
   private readonly _secrets: kplus.ISecret[] = [];
+  // the live value of a ServiceAccount's patch, which is read at synth: later adds show, and each name is read then
+  // (a PrivateRegistrySecret with appendHash changes its name when a registry is added)
+  private readonly _references: kplus.k8s.LocalObjectReference[] = [];
   private readonly _publicImages: string[] = [];
 
   /**
@@ -52,6 +81,7 @@ export class PullSecrets {
     }
     if (!this._secrets.some((s) => s.name === secret.name)) {
       this._secrets.push(secret);
+      this._references.push({ get name() { return secret.name; } });
     }
   }
 
@@ -65,28 +95,58 @@ export class PullSecrets {
     this._publicImages.push(image);
   }
 
-  /** Throws unless at least one secret is listed. */
-  public requireAny(): void {
-    if (this._secrets.length === 0) {
-      throw new Error(`${this.context}: 'registrySecrets' must list at least one secret, got none; pass a PrivateRegistrySecret ` +
-        'or kplus.Secret.fromSecretName(scope, id, name), or use a plain kplus construct for public images');
-    }
+  /**
+   * Throws unless at least one secret is listed, or the pod runs as a `PrivateServiceAccount` whose secrets the
+   * admission plugin will copy into it.
+   *
+   * @param serviceAccount the pod's service account; left out for a service account's own list
+   */
+  public requireAny(serviceAccount?: kplus.IServiceAccount): void {
+    if (this._secrets.length > 0 || (serviceAccount && serviceAccountSecrets.has(serviceAccount))) return;
+    const serviceAccountHint = serviceAccount ? ` (service account '${serviceAccount.name}' is not a PrivateServiceAccount, so it lends none)` : '';
+    throw new Error(`${this.context}: 'registrySecrets' must list at least one secret, got none${serviceAccountHint}; pass a ` +
+      'PrivateRegistrySecret or kplus.Secret.fromSecretName(scope, id, name), or use a plain kplus construct for public images');
   }
 
-  /** The pod spec with `imagePullSecrets` replaced by this list. */
+  /**
+   * The pod spec with `imagePullSecrets` replaced by this list. An empty list leaves the field out, so that the
+   * ServiceAccount admission plugin fills it from the service account.
+   */
   public applyTo(spec: kplus.k8s.PodSpec): kplus.k8s.PodSpec {
-    return { ...spec, imagePullSecrets: this._secrets.map((s) => ({ name: s.name })) };
+    return { ...spec, imagePullSecrets: this._secrets.length > 0 ? this._secrets.map((s) => ({ name: s.name })) : undefined };
+  }
+
+  /**
+   * Writes this list as the service account's top-level `imagePullSecrets` and lends it to the pods that run as it.
+   * kplus.ServiceAccount builds its KubeServiceAccount without that field and without a hook for it, so one patch
+   * adds it; its value is the live list (at 10,000 service accounts, no slower than writing a private field of cdk8s).
+   *
+   * @returns this, for the constructor's last line
+   */
+  public applyToServiceAccount(serviceAccount: kplus.ServiceAccount): PullSecrets {
+    ApiObject.of(serviceAccount).addJsonPatch(JsonPatch.add('/imagePullSecrets', this._references));
+    serviceAccountSecrets.set(serviceAccount, this);
+    return this;
   }
 
   /**
    * Registers the pull check on the pod: at synth time every container and init container image must be covered by
-   * the secrets, and the secrets must be in the pod's namespace.
+   * the secrets the kubelet will read, in the pod's namespace. Those are the pod's own when it lists any, else its
+   * `PrivateServiceAccount`'s, read at synth time so that secrets added to either later count.
    *
    * @param pod the pod or workload
+   * @returns this, for the constructor's last line
    */
-  public checkOnSynth(pod: kplus.AbstractPod): void {
+  public checkOnSynth(pod: kplus.AbstractPod): PullSecrets {
     pod.node.addValidation({
       validate: () => {
+        const serviceAccount = pod.serviceAccount;
+        const lent = serviceAccount && serviceAccountSecrets.get(serviceAccount);
+        // the admission plugin copies the service account's secrets only into a pod that lists none
+        const read = this._secrets.length === 0 && lent ? lent : this;
+        let source: string | undefined;
+        if (read === lent) source = `the imagePullSecrets of service account '${serviceAccount!.name}'`;
+        else if (lent) source = `imagePullSecrets (the pod lists its own, so it does not get those of service account '${serviceAccount!.name}')`;
         const { errors, warnings } = checkPodPulls({
           path: pod.node.path,
           namespace: pod.metadata.namespace,
@@ -94,12 +154,26 @@ export class PullSecrets {
             ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true })),
             ...pod.containers.map((c) => ({ name: c.name, image: c.image })),
           ],
-          secrets: this._secrets.map(pullSecretFacts),
+          secrets: read._secrets.map(pullSecretFacts),
+          secretsSource: source,
           publicImages: this._publicImages,
         });
         warnings.forEach(warnOnce);
-        return errors.map((e) => e.message);
+        return [...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];
       },
     });
+    return this;
   }
+}
+
+/** A pod can run only as a service account of its own namespace; one built in this app has a known namespace. */
+function serviceAccountNamespaceErrors(pod: kplus.AbstractPod): string[] {
+  const serviceAccount = pod.serviceAccount;
+  if (!(serviceAccount instanceof kplus.ServiceAccount)) return [];
+  const saNamespace = serviceAccount.metadata.namespace;
+  const podNamespace = pod.metadata.namespace;
+  if (saNamespace === podNamespace) return [];
+  return [`${pod.node.path}: service account '${serviceAccount.name}' is in ${describeNamespace(saNamespace)} but the pod is in ` +
+    `${describeNamespace(podNamespace)}; the ServiceAccount admission plugin looks it up in the pod's namespace and rejects the pod: ` +
+    'put both in the same namespace (metadata.namespace, or the chart\'s namespace)'];
 }

@@ -3,6 +3,7 @@
  * secrets? Pure logic on plain facts, shared by the constructs (`node.addValidation`) and the cdk8s validation plugin
  * (which reads the synthesized manifests).
  */
+import { describeNamespace } from './_names';
 import { ImageReference, parseImageReference } from './image-reference';
 import { findNearMisses, matchingKeys, normalizeRegistryKey, registryKeyError } from './keyring';
 
@@ -168,8 +169,4 @@ function uncoveredMessage(pod: PodFacts, what: string, image: string, ref: Image
     (near.length ? `; ${near.join('; ')}` : '') +
     `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +
     '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages';
-}
-
-function describeNamespace(ns: string | undefined): string {
-  return ns === undefined ? 'no namespace (kubectl\'s current one)' : `namespace '${ns}'`;
 }
