@@ -266,11 +266,26 @@ function parseKey(key: string): ParsedUrl | { error: string } {
   return parseUrl(key.startsWith('https://') || key.startsWith('http://') ? key : `https://${key}`);
 }
 
+// A pod check parses the same few keys and image names again and again (10,000 pods share a handful of registries);
+// parsing is pure, so results are kept, in a map cleared when it grows past a bound so that memory stays flat.
+const PARSE_CACHE_LIMIT = 4096;
+const parseCache = new Map<string, Readonly<ParsedUrl> | { error: string }>();
+
+function parseUrl(raw: string): Readonly<ParsedUrl> | { error: string } {
+  let parsed = parseCache.get(raw);
+  if (parsed === undefined) {
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+    parsed = parseUrlUncached(raw);
+    parseCache.set(raw, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Go's `url.Parse` (1.26, with the 2025-2026 host hardening), reduced to what a keyring needs: host and decoded path.
  * Go keeps the host's case and puts everything after '?' in the query and after '#' in the fragment.
  */
-function parseUrl(raw: string): ParsedUrl | { error: string } {
+function parseUrlUncached(raw: string): ParsedUrl | { error: string } {
   const hash = raw.indexOf('#');
   const u = hash >= 0 ? raw.slice(0, hash) : raw;
   if (/[\x00-\x1f\x7f]/.test(u)) {
