@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -208,11 +209,17 @@ describe('entries in the file', () => {
     expect(thrown(() => readDockerConfigFile({ env: { DOCKER_CONFIG: file } }))).toMatch(/DOCKER_CONFIG must name the directory/);
   });
 
-  // chmod 000 does not stop root, and the tests run as root in CI: there the EISDIR test above covers the read error
-  it.skipIf(process.getuid?.() === 0)('fails when the file is unreadable', () => {
+  // chmod 000 does not stop root, and CI runs as root: there the read runs in a child process as user nobody
+  it('fails when the file is unreadable', () => {
     const file = writeConfig({ auths: { 'ghcr.io': { auth: AUTH } } });
     chmodSync(file, 0o000);
-    expect(thrown(() => readDockerConfigFile({ path: file }))).toMatch(/permission denied/);
+    const lib = join(__dirname, '..', 'lib', 'docker-config-file.ts');
+    const script = `const { readDockerConfigFile } = require(${JSON.stringify(lib)});
+      try { readDockerConfigFile({ path: ${JSON.stringify(file)} }); console.log('no error'); } catch (e) { console.log(e.message); }`;
+    const node = [process.execPath, '--import', 'tsx', '-e', script];
+    const command = process.getuid?.() === 0 ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
+    const out = execFileSync(command[0], command.slice(1), { cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(/^cannot read docker config '[^']*\.json': permission denied; run as the user who ran 'docker login'/);
   });
 });
 
