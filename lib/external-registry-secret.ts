@@ -1,12 +1,11 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { goJsonString } from './_go-json';
 import { checkDns1123Subdomain } from './_names';
 import { DOCKER_HUB_SERVER } from './docker-config-json';
 import { SERVERS_ANNOTATION } from './manifest-pull-check';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from './private-registry-secret';
-import { IRegistrySecret } from './registry-secret';
+import { RegistrySecretStandIn } from './registry-secret';
 
 /** Which kind of store an ExternalSecret reads from. */
 export enum SecretStoreKind {
@@ -123,15 +122,7 @@ export interface ExternalRegistrySecretProps extends ExternalRegistrySecretOptio
  *
  * @see https://external-secrets.io/latest/guides/common-k8s-secret-types/
  */
-export class ExternalRegistrySecret extends Construct implements IRegistrySecret {
-  /** The RBAC resource of the Secret the operator creates. */
-  public readonly resourceType = 'secrets';
-  /** The apiVersion of the Secret the operator creates (not of the ExternalSecret). */
-  public readonly apiVersion = 'v1';
-  /** The API group of the Secret the operator creates: core. */
-  public readonly apiGroup = '';
-  /** The kind of the Secret the operator creates. */
-  public readonly kind = 'Secret';
+export class ExternalRegistrySecret extends RegistrySecretStandIn {
   /** The name of the ExternalSecret and of the Secret it creates. */
   public readonly name: string;
   /** The namespace of both: the metadata's, else the chart's. */
@@ -139,7 +130,6 @@ export class ExternalRegistrySecret extends Construct implements IRegistrySecret
   /** The key under `auths`. */
   public readonly servers: string[];
 
-  private readonly _secret: kplus.ISecret;
 
   constructor(scope: Construct, id: string, props: ExternalRegistrySecretProps) {
     const context = `ExternalRegistrySecret '${id}'`;
@@ -176,18 +166,9 @@ export class ExternalRegistrySecret extends Construct implements IRegistrySecret
       target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(goJsonString(server), email !== undefined)),
       data,
     });
-    this._secret = kplus.Secret.fromSecretName(this, 'Secret', this.name);
   }
 
-  /** The name of the Secret the operator creates. */
-  public get resourceName(): string | undefined {
-    return this.name;
-  }
 
-  /** An environment value read from the Secret the operator creates. */
-  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
-    return this._secret.envValue(key, options);
-  }
 }
 
 /** Props for `EcrRegistrySecret`: where the ECR registry is and how the operator authenticates to AWS. */
@@ -263,15 +244,7 @@ export interface EcrRegistrySecretProps extends ExternalRegistrySecretOptions {
  *
  * @see https://external-secrets.io/latest/api/generator/ecr/
  */
-export class EcrRegistrySecret extends Construct implements IRegistrySecret {
-  /** The RBAC resource of the Secret the operator creates. */
-  public readonly resourceType = 'secrets';
-  /** The apiVersion of the Secret the operator creates. */
-  public readonly apiVersion = 'v1';
-  /** The API group of the Secret the operator creates: core. */
-  public readonly apiGroup = '';
-  /** The kind of the Secret the operator creates. */
-  public readonly kind = 'Secret';
+export class EcrRegistrySecret extends RegistrySecretStandIn {
   /** The name of the ExternalSecret and of the Secret it creates. */
   public readonly name: string;
   /** The namespace of the generator, the ExternalSecret and the Secret. */
@@ -281,7 +254,6 @@ export class EcrRegistrySecret extends Construct implements IRegistrySecret {
   /** The name of the ECRAuthorizationToken generator. */
   public readonly generatorName: string;
 
-  private readonly _secret: kplus.ISecret;
 
   constructor(scope: Construct, id: string, props: EcrRegistrySecretProps) {
     const context = `EcrRegistrySecret '${id}'`;
@@ -327,18 +299,9 @@ export class EcrRegistrySecret extends Construct implements IRegistrySecret {
       target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(serverExpression, false)),
       dataFrom: [{ sourceRef: { generatorRef: { apiVersion: ESO_GENERATORS_API_VERSION, kind: 'ECRAuthorizationToken', name: generator.name } } }],
     });
-    this._secret = kplus.Secret.fromSecretName(this, 'Secret', this.name);
   }
 
-  /** The name of the Secret the operator creates. */
-  public get resourceName(): string | undefined {
-    return this.name;
-  }
 
-  /** An environment value read from the Secret the operator creates. */
-  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
-    return this._secret.envValue(key, options);
-  }
 }
 
 /**

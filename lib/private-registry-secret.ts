@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryEntries } from './_registry-entries';
 import { checkDns1123Subdomain } from './_names';
-import { referRegistrySecret } from './_registry-secret-reference';
+import { RegistrySecretReference } from './_registry-secret-reference';
 import { IRegistrySecret, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './registry-secret';
 import { hashedSecretName } from './secret-hash';
 import { RegistryCredentials } from './docker-config-json';
@@ -47,7 +47,7 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
    */
   public static fromSecretName(scope: Construct, id: string, name: string, options: RegistrySecretReferenceOptions = {}): IRegistrySecret {
     checkDns1123Subdomain('name', name, `PrivateRegistrySecret.fromSecretName '${id}'`);
-    return referRegistrySecret(scope, id, name, options);
+    return new RegistrySecretReference(scope, id, name, options);
   }
 
   private readonly _entries: RegistryEntries;

@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { DockerConfig } from './docker-config';
 
 /**
@@ -81,4 +82,36 @@ export interface RegistrySecretCredentialsProps {
    * @default - only the registry of `server`, `username` and `password`
    */
   readonly dockerConfig?: DockerConfig;
+}
+
+/**
+ * Base of the pull secrets this app does not write as a `Secret` itself (a SealedSecret, an ExternalSecret, a reference
+ * by name): it stands for the `v1` `Secret` that a controller, an operator or someone else creates, which is what a
+ * pod's `imagePullSecrets`, `envValue` and RBAC grants refer to.
+ */
+export abstract class RegistrySecretStandIn extends Construct implements IRegistrySecret {
+  /** The RBAC resource of the Secret. */
+  public readonly resourceType = 'secrets';
+  /** The apiVersion of the Secret (not of the object that makes it). */
+  public readonly apiVersion = 'v1';
+  /** The API group of the Secret: core. */
+  public readonly apiGroup = '';
+  /** The kind of the Secret. */
+  public readonly kind = 'Secret';
+  /** The Secret's name. */
+  public abstract readonly name: string;
+  /** The keys under `auths`, when known. */
+  public abstract readonly servers?: string[];
+  /** The Secret's namespace, when known. */
+  public abstract readonly namespace?: string;
+
+  /** The name of the Secret. */
+  public get resourceName(): string | undefined {
+    return this.name;
+  }
+
+  /** An environment value read from a key of the Secret. */
+  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
+  }
 }

@@ -7,7 +7,7 @@ import { RegistryEntries } from './_registry-entries';
 import { RegistryCredentials } from './docker-config-json';
 import { SERVERS_ANNOTATION } from './manifest-pull-check';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from './private-registry-secret';
-import { IRegistrySecret, RegistrySecretCredentialsProps } from './registry-secret';
+import { RegistrySecretCredentialsProps, RegistrySecretStandIn } from './registry-secret';
 import { SealingScope, sealValue, sealingAnnotations, sealingLabel } from './sealing';
 
 const FETCH_CERT_HINT = "fetch it with 'kubeseal --fetch-cert > cert.pem'";
@@ -86,15 +86,7 @@ export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, Regi
  *
  * @see https://github.com/bitnami-labs/sealed-secrets
  */
-export class SealedRegistrySecret extends Construct implements IRegistrySecret {
-  /** The RBAC resource of the Secret the controller creates. */
-  public readonly resourceType = 'secrets';
-  /** The apiVersion of the Secret the controller creates (not of the SealedSecret). */
-  public readonly apiVersion = 'v1';
-  /** The API group of the Secret the controller creates: core. */
-  public readonly apiGroup = '';
-  /** The kind of the Secret the controller creates. */
-  public readonly kind = 'Secret';
+export class SealedRegistrySecret extends RegistrySecretStandIn {
   /** The name of the SealedSecret and of the Secret it becomes, fixed at construction because strict sealing binds it. */
   public readonly name: string;
   /** The namespace of both: the metadata's, else the chart's. */
@@ -105,7 +97,6 @@ export class SealedRegistrySecret extends Construct implements IRegistrySecret {
   private readonly _entries: RegistryEntries;
   private readonly _certificate: SealingCertificate;
   private readonly _label: string;
-  private readonly _secret: kplus.ISecret;
   private _version = 0;
   private _sealed?: { version: number; value: string };
 
@@ -159,7 +150,6 @@ export class SealedRegistrySecret extends Construct implements IRegistrySecret {
     this._label = sealingLabel(sealingScope, this.namespace ?? '', this.name);
     // the manifest pull check cannot open the sealed value; it reads the servers from here (addRegistry may add more)
     resource.metadata.addAnnotation(SERVERS_ANNOTATION, Lazy.any({ produce: () => this.servers.join(',') }));
-    this._secret = kplus.Secret.fromSecretName(this, 'Secret', this.name);
   }
 
   /** The keys under `auths`, in the order they are written. */
@@ -167,10 +157,6 @@ export class SealedRegistrySecret extends Construct implements IRegistrySecret {
     return this._entries.servers;
   }
 
-  /** The name of the Secret the controller creates. */
-  public get resourceName(): string | undefined {
-    return this.name;
-  }
 
   /**
    * Adds credentials for another registry. The value is sealed again at the next synth, not now.
@@ -182,10 +168,6 @@ export class SealedRegistrySecret extends Construct implements IRegistrySecret {
     this._version++;
   }
 
-  /** An environment value read from the Secret the controller creates. */
-  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
-    return this._secret.envValue(key, options);
-  }
 
   // Seals at most once per set of entries: a second synth of an unchanged chart gives the same text.
   private _seal(): string {
