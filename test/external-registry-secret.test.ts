@@ -10,6 +10,7 @@ import {
 } from '../lib';
 import { kubectlDockerRegistrySecret } from './support/kubectl';
 import { validateManifest } from './support/schema';
+import { errorMessage } from './support/errors';
 
 /** The Go program that renders a template as ESO's engine v2 does: Go's own text/template with ESO's FuncMap. */
 const GO_TEMPLATE_SOURCE = join(__dirname, 'support', 'go-template', 'main.go');
@@ -371,15 +372,9 @@ describe('plaintext', () => {
 describe('failures', () => {
   const messages: string[] = [];
   function fails(build: () => unknown, pattern: RegExp): void {
-    let message: string | undefined;
-    try {
-      build();
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message, 'no error').toBeDefined();
+    const message = errorMessage(build);
     expect(message).toMatch(pattern);
-    messages.push(message!);
+    messages.push(message);
   }
   const external = (props: Partial<ExternalRegistrySecretProps>) =>
     () => new ExternalRegistrySecret(Testing.chart(), 'regcred', { ...BASE, ...props });

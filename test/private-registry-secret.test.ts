@@ -1,6 +1,7 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { PrivateRegistrySecret } from '../lib';
+import { errorMessage } from './support/errors';
 
 const FAKE = 'FAKE-pw-never-printed';
 
@@ -63,15 +64,6 @@ describe('PrivateRegistrySecret', () => {
   });
 
   describe('errors', () => {
-    function messageOf(fn: () => void): string {
-      try {
-        fn();
-      } catch (e) {
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    }
-
     it.each([
       ['the username is empty', { username: '', password: FAKE }, /'username' must not be empty/],
       ['the password is empty', { username: 'jane', password: '' }, /'password' must not be empty/],
@@ -83,7 +75,7 @@ describe('PrivateRegistrySecret', () => {
       ['metadata.name ends with a dash', { metadata: { name: 'regcred-' }, username: 'jane', password: FAKE }, /'metadata.name' must be a DNS-1123 subdomain/],
     ])('fails when %s, without the password and without leaving a construct behind', (_t, props, expected) => {
       const chart = Testing.chart();
-      const message = messageOf(() => new PrivateRegistrySecret(chart, 'regcred', props as any));
+      const message = errorMessage(() => new PrivateRegistrySecret(chart, 'regcred', props as any));
       expect(message).toMatch(expected);
       expect(message).toMatch(/^PrivateRegistrySecret 'regcred'/);
       expect(message).not.toContain(FAKE);
@@ -93,7 +85,7 @@ describe('PrivateRegistrySecret', () => {
     it('fails when the same server is added twice', () => {
       const chart = Testing.chart();
       const s = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'jane', password: FAKE });
-      const message = messageOf(() => s.addRegistry({ server: 'ghcr.io', username: 'other', password: FAKE + '2' }));
+      const message = errorMessage(() => s.addRegistry({ server: 'ghcr.io', username: 'other', password: FAKE + '2' }));
       expect(message).toMatch(/server 'ghcr.io' was added twice/);
       expect(message).not.toContain(FAKE);
       expect(s.servers).toEqual(['ghcr.io']);

@@ -10,6 +10,7 @@ import {
 import { kubectlDockerRegistrySecret } from './support/kubectl';
 import { SealingKeys, createSealingKeys, unseal as unsealWith } from './support/sealed-secrets';
 import { validateManifest } from './support/schema';
+import { errorMessage } from './support/errors';
 
 // fake credentials only; the password has characters that JSON and YAML must escape
 const PASSWORD = 'FAKE-s3cr3t"\\<&>-pw';
@@ -227,15 +228,9 @@ describe('SealingCertificate', () => {
 describe('SealedRegistrySecret failures', () => {
   const messages: string[] = [];
   function fails(build: () => unknown, pattern: RegExp): void {
-    let message: string | undefined;
-    try {
-      build();
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message, 'no error').toBeDefined();
+    const message = errorMessage(build);
     expect(message).toMatch(pattern);
-    messages.push(message!);
+    messages.push(message);
   }
 
   it('fails when a strict scope has no namespace (neither metadata nor chart)', () => {
