@@ -3,6 +3,7 @@
  * workloads, raw ApiObjects) against the pull secrets and service accounts in the same output. Pure logic on parsed
  * YAML objects; the cdk8s validation plugin feeds it.
  */
+import { describeNamespace } from './_names';
 import { PodFacts, PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
 /** The annotation that declares which `auths` servers a Secret-producing object holds (SealedSecret, ExternalSecret). */
@@ -101,6 +102,15 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
     if (secretNames.length === 0) {
       const sa = spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
       const fromSa = serviceAccounts.get(nsKey(namespace, sa));
+      const elsewhere = fromSa ? undefined : [...serviceAccounts.keys()].find((k) => k.endsWith(`/${sa}`) && sa !== 'default');
+      if (elsewhere !== undefined) {
+        const saNamespace = elsewhere.slice(0, -sa.length - 1) || undefined;
+        errors.push({ rule: PullCheckRule.SECRET_NAMESPACE, resource, index,
+          message: `${resource}: service account '${sa}' is in ${describeNamespace(saNamespace)} but the pod is in ` +
+            `${describeNamespace(namespace)}; the ServiceAccount admission plugin looks it up in the pod's namespace and rejects the pod: ` +
+            'put both in the same namespace' });
+        return;
+      }
       if (!fromSa || fromSa.length === 0) return; // no pull secrets at all: a pod of public images, nothing to judge
       secretNames = fromSa;
       source = `the imagePullSecrets of service account '${sa}'`;

@@ -86,6 +86,15 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
       this.immutable ? true : undefined);
   }
 
+  /**
+   * Refused: the Secret holds only `.dockerconfigjson`, under `data` (kplus' `stringData` is not written at all, so
+   * a value added here would be dropped silently).
+   */
+  public addStringData(key: string, _value: string): void {
+    throw new Error(`PrivateRegistrySecret '${this.node.path}': cannot add '${key}': a kubernetes.io/dockerconfigjson Secret written ` +
+      'by this library holds only .dockerconfigjson; put other values into a separate kplus.Secret');
+  }
+
   /** The keys under `auths`, in the order they are written. */
   public get servers(): string[] {
     return this._entries.servers;

@@ -65,6 +65,13 @@ describe('checkManifests', () => {
     expect(r.errors.map((e) => e.rule)).toEqual(['image-coverage']);
   });
 
+  it('fails when the pod\'s service account is only in another namespace', () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [{ name: 'regcred' }] };
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'ci'), sa,
+      workload('Job', 'build', podSpec(['ghcr.io/x/y:1'], undefined, { serviceAccountName: 'builder' }), 'apps')]);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/service account 'builder' is in namespace 'ci' but the pod is in namespace 'apps'/)]);
+  });
+
   it('skips pods without any pull secret (public images)', () => {
     expect(checkManifests([workload('Deployment', 'web', podSpec(['nginx:1.25']))])).toEqual({ errors: [], warnings: [], podsChecked: 0 });
   });

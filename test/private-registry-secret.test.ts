@@ -82,6 +82,11 @@ describe('PrivateRegistrySecret', () => {
       expect(chart.node.children).toHaveLength(0);
     });
 
+    it('fails when a caller adds string data, which would be dropped', () => {
+      const s = new PrivateRegistrySecret(Testing.chart(), 'regcred', { username: 'jane', password: FAKE });
+      expect(() => s.addStringData('extra', 'value')).toThrow(/cannot add 'extra': .* holds only .dockerconfigjson/);
+    });
+
     it('fails when the same server is added twice', () => {
       const chart = Testing.chart();
       const s = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'jane', password: FAKE });
