@@ -12,6 +12,7 @@ const images = Number(imagesArg ?? 1);
 const measureCheck = process.argv[5] === 'check';
 
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const app = new App({ outdir: '/nonexistent' }); // synthYaml writes nothing
 const chart = new Chart(app, 'bench');
 for (let i = 0; i < n; i++) {
@@ -38,4 +39,6 @@ if (measureCheck) {
 }
 const yaml = app.synthYaml();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ variant, n, images, ms, checkMs, maxRssKb: process.resourceUsage().maxRSS, bytes: yaml.length }) + '\n');
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(JSON.stringify({ variant, n, images, ms, cpuMs, checkMs, maxRssKb: process.resourceUsage().maxRSS, bytes: yaml.length }) + '\n');

@@ -1,9 +1,9 @@
 // `npm run bench`: every benchmark, side by side in one run, printing figures and ratios (never asserting on time).
-// BENCH_RUNS sets the number of alternating runs (default 7), BENCH_PODS the number of pods (default 10000).
+// BENCH_RUNS sets the number of alternating runs (default 9), BENCH_PODS the number of pods (default 10000).
 import { benchPods } from './pods';
 import { benchSynthTime } from './synth-time';
 
-const runs = Number(process.env.BENCH_RUNS ?? 7);
+const runs = Number(process.env.BENCH_RUNS ?? 9);
 
 const synth = benchSynthTime(runs);
 const [ours, template] = Object.values(synth);

@@ -55,9 +55,9 @@ export class PullSecrets {
   }
 
   private readonly _secrets: kplus.ISecret[] = [];
-  // the live value of a ServiceAccount's patch, which is read at synth: later adds show, and each name is read then
-  // (a PrivateRegistrySecret with appendHash changes its name when a registry is added)
-  private readonly _references: kplus.k8s.LocalObjectReference[] = [];
+  // a ServiceAccount's only: the live value of its patch, which is read at synth, so later adds show and each name is
+  // read then (a PrivateRegistrySecret with appendHash changes its name when a registry is added)
+  private _references?: kplus.k8s.LocalObjectReference[];
   private readonly _publicImages: string[] = [];
 
   /**
@@ -81,7 +81,7 @@ export class PullSecrets {
     }
     if (!this._secrets.some((s) => s.name === secret.name)) {
       this._secrets.push(secret);
-      this._references.push({ get name() { return secret.name; } });
+      this._references?.push(liveReference(secret));
     }
   }
 
@@ -124,6 +124,7 @@ export class PullSecrets {
    * @returns this, for the constructor's last line
    */
   public applyToServiceAccount(serviceAccount: kplus.ServiceAccount): PullSecrets {
+    this._references = this._secrets.map(liveReference);
     ApiObject.of(serviceAccount).addJsonPatch(JsonPatch.add('/imagePullSecrets', this._references));
     serviceAccountSecrets.set(serviceAccount, this);
     return this;
@@ -164,6 +165,11 @@ export class PullSecrets {
     });
     return this;
   }
+}
+
+/** `{ name }` whose name is read when the patch is applied at synth, not now. */
+function liveReference(secret: kplus.ISecret): kplus.k8s.LocalObjectReference {
+  return { get name() { return secret.name; } };
 }
 
 /** A pod can run only as a service account of its own namespace; one built in this app has a known namespace. */

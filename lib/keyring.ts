@@ -86,6 +86,18 @@ export function keyMatchesImage(key: string, image: ImageReference): boolean {
 }
 
 /**
+ * Whether the kubelet finds any credentials for `image` among `keys`: `matchingKeys(keys, image).length > 0`, with a
+ * fast path for the common case of a key that is exactly the image's registry (`host[:port]`, no path), which matches
+ * by every rule of `URLsMatch` (same port, same host parts, empty path prefix) without parsing the image as a URL.
+ */
+export function hasMatchingKey(keys: readonly string[], image: ImageReference): boolean {
+  for (const key of keys) {
+    if (normalizeRegistryKey(key)?.key === image.domain) return true;
+  }
+  return matchingKeys(keys, image).length > 0;
+}
+
+/**
  * The keys whose credentials the kubelet tries for `image`, most specific first (reverse order of the normalized keys);
  * when none matches and `isDefaultRegistryMatch(image)`, the keys that normalize to `index.docker.io`. Keys that
  * normalize to the same entry keep their input order (the kubelet's order among them depends on Go map iteration).

@@ -5,7 +5,7 @@
  */
 import { describeNamespace } from './_names';
 import { ImageReference, parseImageReference } from './image-reference';
-import { findNearMisses, matchingKeys, normalizeRegistryKey, registryKeyError } from './keyring';
+import { findNearMisses, hasMatchingKey, normalizeRegistryKey, registryKeyError } from './keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
 export interface PullSecretFacts {
@@ -144,7 +144,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       continue;
     }
     if (publicNames.has(ref.name)) continue;
-    if (matchingKeys(keys, ref).length > 0) continue;
+    if (hasMatchingKey(keys, ref)) continue;
 
     if (unknown.length > 0) {
       warnings.push(`${pod.path}: ${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseImageReference } from '../lib/image-reference';
 import {
   findNearMisses,
+  hasMatchingKey,
   keyMatchesImage,
   matchingKeys,
   NearMissKind,
@@ -325,5 +326,23 @@ describe('properties', () => {
         expect(result.every((k) => normalizeRegistryKey(k)!.key === 'index.docker.io')).toBe(true);
       }
     }));
+  });
+
+  it('hasMatchingKey agrees with matchingKeys, its fast path included', () => {
+    const target = fc.tuple(hostName, fc.option(port), fc.array(pathComponent, { minLength: 1, maxLength: 2 }))
+      .map(([h, p, path]) => imageOn(h, p, path));
+    // keys built from the image's own registry (the fast path), its neighbours (another port, a path), and others
+    const keyFor = (t: string) => fc.oneof(
+      fc.constant(image(t).domain),
+      fc.constant(`https://${image(t).domain}/v2/`),
+      fc.constant(`${image(t).domain}:1`),
+      fc.constant(`${image(t).domain}/${image(t).path.split('/')[0]}`),
+      hostName,
+      fc.constantFrom('docker.io', 'https://index.docker.io/v1/', '*.io', '*.*.*', 'localhost:5000', 'ghcr.io/org'),
+    );
+    fc.assert(fc.property(target.chain((t) => fc.tuple(fc.constant(t), fc.array(keyFor(t), { maxLength: 4 }))), ([t, keys]) => {
+      const ref = image(t);
+      expect(hasMatchingKey(keys, ref)).toBe(matchingKeys(keys, ref).length > 0);
+    }), { numRuns: 300 });
   });
 });
