@@ -1,7 +1,8 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describeNamespace } from './_names';
 import { parseImageReference } from './image-reference';
+import { PUBLIC_IMAGES_ANNOTATION } from './manifest-pull-check';
 import { PullSecretFacts, checkPodPulls } from './pull-check';
 import { CommonPrivatePodProps } from './private-pod-common';
 import { IRegistrySecret } from './registry-secret';
@@ -59,6 +60,7 @@ export class PullSecrets {
   // read then (a PrivateRegistrySecret with appendHash changes its name when a registry is added)
   private _references?: kplus.k8s.LocalObjectReference[];
   private readonly _publicImages: string[] = [];
+  private _pod?: kplus.AbstractPod;
 
   /**
    * @param context names the owning construct in messages
@@ -93,6 +95,12 @@ export class PullSecrets {
       throw new Error(`${this.context}: 'publicImages': ${(e as Error).message}`);
     }
     this._publicImages.push(image);
+    if (this._publicImages.length === 1 && this._pod) this.annotatePublicImages(this._pod);
+  }
+
+  // the validation plugin sees only the manifests: it reads the public images from this annotation
+  private annotatePublicImages(pod: kplus.AbstractPod): void {
+    pod.metadata.addAnnotation(PUBLIC_IMAGES_ANNOTATION, Lazy.any({ produce: () => this._publicImages.join(',') }) as unknown as string);
   }
 
   /**
@@ -139,6 +147,8 @@ export class PullSecrets {
    * @returns this, for the constructor's last line
    */
   public checkOnSynth(pod: kplus.AbstractPod): PullSecrets {
+    this._pod = pod;
+    if (this._publicImages.length > 0) this.annotatePublicImages(pod);
     pod.node.addValidation({
       validate: () => {
         const serviceAccount = pod.serviceAccount;

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,8 +37,10 @@ function synth(scenario: string): { status: number | null; out: string } {
 describe('the pull-check validation plugin under cdk8s synth', () => {
   it('passes an app whose pods are covered, checking raw ApiObjects and skipping public workloads', () => {
     const r = synth('good');
-    expect(r.out).toMatch(/podsChecked\s*│\s*1/);
+    expect(r.out).toMatch(/podsChecked\s*│\s*2/);
     expect(r.status).toBe(0);
+    const web = Yaml.load(path.join(dir, 'dist', 'fixture.k8s.yaml')).find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('fixture-web-'));
+    expect(web.metadata.annotations).toEqual({ 'private-registry.cdk8s.io/public-images': 'nginx,busybox' });
     expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['fixture.k8s.yaml']);
   });
 

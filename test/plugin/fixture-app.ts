@@ -2,7 +2,7 @@
 // PULL_CHECK_SCENARIO=good synthesizes only objects the kubelet can pull; 'bad' adds three that it cannot.
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PrivateRegistrySecret } from '../../lib';
+import { PrivateDeployment, PrivateRegistrySecret } from '../../lib';
 
 const app = new App();
 const chart = new Chart(app, 'fixture', { namespace: 'team-a' });
@@ -14,6 +14,11 @@ new ApiObject(chart, 'raw-pod', {
   spec: { containers: [{ name: 'app', image: 'ghcr.io/org/app:1' }], imagePullSecrets: [{ name: 'regcred' }] },
 });
 new kplus.Deployment(chart, 'public-web', { containers: [{ image: 'nginx:1.25' }] });
+// a private workload with a public sidecar: the plugin must honour what the construct declared
+const web = new PrivateDeployment(chart, 'web', { containers: [{ image: 'ghcr.io/org/web:1' }], registrySecrets: [secret], publicImages: ['nginx'] });
+web.addContainer({ name: 'proxy', image: 'nginx:1.25' });
+web.addPublicImage('busybox');
+web.addContainer({ name: 'tools', image: 'busybox:1' });
 
 if (process.env.PULL_CHECK_SCENARIO === 'bad') {
   // a plain cdk8s-plus Deployment whose image no key covers
