@@ -39,8 +39,8 @@ describe('the pull-check validation plugin under cdk8s synth', () => {
     const r = synth('good');
     expect(r.out).toMatch(/podsChecked\s*│\s*2/);
     expect(r.status).toBe(0);
-    const web = Yaml.load(path.join(dir, 'dist',
-      'fixture.k8s.yaml')).find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('fixture-web-'));
+    const objects = Yaml.load(path.join(dir, 'dist', 'fixture.k8s.yaml'));
+    const web = objects.find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('fixture-web-'));
     expect(web.metadata.annotations).toEqual({ 'private-registry.cdk8s.io/public-images': 'nginx,busybox' });
     expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['fixture.k8s.yaml']);
   });
