@@ -1,6 +1,6 @@
 // `npm run synth` (cdk8s synth, transpile-only app runner, no upgrade check) next to the cdk8s template's way
 // (`npx cdk8s synth` with `app: npx ts-node main.ts`), same app, alternating in one run. Prints medians and the ratio.
-import { spawnSync } from 'node:child_process';
+import { SpawnSyncOptionsWithStringEncoding, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,8 +15,11 @@ interface Way {
 
 const WAYS: Way[] = [
   { name: 'npm run synth', command: 'npm', args: (out) => ['run', '--silent', 'synth', '--', '--output', out] },
-  { name: 'template: npx cdk8s synth, app: npx ts-node main.ts', command: 'npx', args: (out) => ['cdk8s', 'synth', '--app', 'npx ts-node main.ts',
-    '--output', out] },
+  {
+    name: 'template: npx cdk8s synth, app: npx ts-node main.ts',
+    command: 'npx',
+    args: (out) => ['cdk8s', 'synth', '--app', 'npx ts-node main.ts', '--output', out],
+  },
 ];
 
 function median(xs: number[]): number {
@@ -33,8 +36,8 @@ export function benchSynthTime(runs: number): { [name: string]: number } {
       const order = i % 2 === 0 ? [0, 1] : [1, 0];
       for (const w of order) {
         const start = process.hrtime.bigint();
-        const r = spawnSync(WAYS[w].command, WAYS[w].args(outdir), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
-          timeout: 120_000 });
+        const options: SpawnSyncOptionsWithStringEncoding = { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 };
+        const r = spawnSync(WAYS[w].command, WAYS[w].args(outdir), options);
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         if (r.status !== 0) throw new Error(`'${WAYS[w].name}' failed with status ${r.status}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
         times[w].push(ms);
