@@ -13,6 +13,7 @@ import { join } from 'path';
 import { compareUtf8 } from './_go-json';
 import { HelperRef, HelperRunOptions, IDENTITY_TOKEN_USERNAME, helperGet, helperList, helperProgram } from './_credential-helper';
 import { DockerConfigEntry, validateRegistryCredentials } from './docker-config-json';
+import { decodeAuth } from './_auth';
 
 /** How long a credential helper may take per call before it is killed. */
 export const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
@@ -333,26 +334,6 @@ function identityTokenError(where: string, server: string, what: string): Error 
   return new Error(`${where}: ${what}, which the kubelet ignores (it sends only a username and password), so pods would pull anonymously; ` +
     `log in with a username and a password or access token instead (docker logout ${server} && docker login ${server} -u USER), ` +
     'or pass the credentials directly');
-}
-
-/** [username, password], or why `auth` is not base64 of `username:password` (the reason never quotes the value). */
-function decodeAuth(auth: string): [string, string] | string {
-  // the kubelet decodes padded base64 when the value ends in '=', unpadded otherwise; Buffer would accept anything
-  const padded = auth.endsWith('=');
-  const valid = padded
-    ? auth.length % 4 === 0 && /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/.test(auth)
-    : auth.length % 4 !== 1 && /^[A-Za-z0-9+/]*$/.test(auth);
-  if (!valid) return 'is not valid base64';
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(auth, 'base64'));
-  } catch {
-    return 'does not decode to utf-8 text';
-  }
-  // split at the first ':': a user name cannot hold one, a password can
-  const colon = text.indexOf(':');
-  if (colon < 0) return 'decodes to text without \':\'';
-  return [text.slice(0, colon), text.slice(colon + 1)];
 }
 
 function jsonErrorPosition(text: string, error: unknown): string {

@@ -3,6 +3,7 @@
  * workloads, raw ApiObjects) against the pull secrets and service accounts in the same output. Pure logic on parsed
  * YAML objects; the cdk8s validation plugin feeds it.
  */
+import { decodeAuth } from './_auth';
 import { describeNamespace } from './_names';
 import { PodFacts, PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
@@ -190,6 +191,14 @@ function decodeServers(o: any, key: string): { servers?: string[]; error?: strin
   const auths = key === '.dockerconfigjson' ? parsed?.auths : parsed;
   if (!auths || typeof auths !== 'object' || Array.isArray(auths)) {
     return { error: `has a '${key}' without ${key === '.dockerconfigjson' ? 'an \'auths\' map' : 'a server map'}; regenerate the Secret` };
+  }
+  // the kubelet builds one keyring from every entry; one 'auth' it cannot decode fails the whole secret
+  for (const [server, entry] of Object.entries<any>(auths)) {
+    const problem = typeof entry?.auth === 'string' && entry.auth !== '' ? decodeAuth(entry.auth) : undefined;
+    if (typeof problem === 'string') {
+      return { error: `has an entry for '${server}' whose 'auth' ${problem}; the kubelet fails every pull that uses this secret: ` +
+        'regenerate the Secret' };
+    }
   }
   return { servers: Object.keys(auths) };
 }

@@ -123,6 +123,16 @@ describe('checkManifests', () => {
     expect(r.errors.map((e) => e.rule)).toContain('secret-content');
   });
 
+  it('fails on a docker Secret with an auth the kubelet cannot decode, naming the server but not the value', () => {
+    const payload = { auths: { 'ghcr.io': { auth: 'bm90LWJhc2U2NA' + '!!' }, 'quay.io': { auth: Buffer.from('u:FAKE').toString('base64') } } };
+    const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' },
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(payload)).toString('base64') } };
+    const r = checkManifests([broken, workload('Pod', 'p', podSpec(['quay.io/a/b'], ['regcred']))]);
+    expect(r.errors.map((e) => [e.rule, e.message])).toEqual([['secret-content',
+      expect.stringMatching(/pull secret 'regcred' has an entry for 'ghcr.io' whose 'auth' is not valid base64; the kubelet fails every pull/)]]);
+    expect(r.errors[0].message).not.toContain('bm90LWJhc2U2NA');
+  });
+
   it('reads a legacy .dockercfg Secret', () => {
     const legacy = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockercfg', metadata: { name: 'old' },
       data: { '.dockercfg': Buffer.from(JSON.stringify({ 'https://quay.io': { auth: 'dTpw' } })).toString('base64') } };
