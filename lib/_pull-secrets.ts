@@ -17,7 +17,7 @@ function warnOnce(message: string): void {
 }
 
 /** What the pull check knows about a secret a pod lists. */
-export function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
+function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
   const declared = secret as Partial<IRegistrySecret>;
   // a Secret built in this app has a known namespace even when none is set (then it is kubectl's current one)
   if (secret instanceof kplus.Secret) {

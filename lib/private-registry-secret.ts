@@ -53,6 +53,7 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
   private readonly _entries: RegistryEntries;
   private readonly _data: { [key: string]: string } = {};
   private readonly _hashBase?: string;
+  private _hashedName?: string;
 
   constructor(scope: Construct, id: string, props: PrivateRegistrySecretProps) {
     const context = `PrivateRegistrySecret '${id}'`;
@@ -81,9 +82,7 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
 
   /** The Secret's name: with `appendHash`, the given name plus the hash of the current content. */
   public get name(): string {
-    if (this._hashBase === undefined) return super.name;
-    return hashedSecretName(this._hashBase, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: this._entries.toDockerConfigJson() },
-      this.immutable ? true : undefined);
+    return this._hashedName ?? super.name;
   }
 
   /**
@@ -115,7 +114,13 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
     this._encode();
   }
 
+  // the content changes only here, so the payload and the hashed name are derived here, once per change
   private _encode(): void {
-    this._data[DOCKER_CONFIG_JSON_KEY] = Buffer.from(this._entries.toDockerConfigJson(), 'utf8').toString('base64');
+    const json = this._entries.toDockerConfigJson();
+    this._data[DOCKER_CONFIG_JSON_KEY] = Buffer.from(json, 'utf8').toString('base64');
+    if (this._hashBase !== undefined) {
+      this._hashedName = hashedSecretName(this._hashBase, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: json },
+        this.immutable ? true : undefined);
+    }
   }
 }
