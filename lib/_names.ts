@@ -27,3 +27,12 @@ function suggestName(value: string): string {
 export function describeNamespace(ns: string | undefined): string {
   return ns === undefined ? 'no namespace (kubectl\'s current one)' : `namespace '${ns}'`;
 }
+
+/** The one message for a pod whose service account lives in another namespace (constructs and manifest check alike). */
+export function serviceAccountNamespaceMessage(
+  pod: string, serviceAccount: string, saNamespace: string | undefined, podNamespace: string | undefined,
+): string {
+  return `${pod}: service account '${serviceAccount}' is in ${describeNamespace(saNamespace)} but the pod is in ` +
+    `${describeNamespace(podNamespace)}; the ServiceAccount admission plugin looks it up in the pod's namespace and rejects the pod: ` +
+    'put both in the same namespace (metadata.namespace, or the chart\'s namespace)';
+}

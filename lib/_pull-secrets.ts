@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { describeNamespace } from './_names';
+import { serviceAccountNamespaceMessage } from './_names';
 import { parseImageReference } from './image-reference';
 import { PUBLIC_IMAGES_ANNOTATION } from './manifest-pull-check';
 import { PullSecretFacts, checkPodPulls } from './pull-check';
@@ -189,7 +189,5 @@ function serviceAccountNamespaceErrors(pod: kplus.AbstractPod): string[] {
   const saNamespace = serviceAccount.metadata.namespace;
   const podNamespace = pod.metadata.namespace;
   if (saNamespace === podNamespace) return [];
-  return [`${pod.node.path}: service account '${serviceAccount.name}' is in ${describeNamespace(saNamespace)} but the pod is in ` +
-    `${describeNamespace(podNamespace)}; the ServiceAccount admission plugin looks it up in the pod's namespace and rejects the pod: ` +
-    'put both in the same namespace (metadata.namespace, or the chart\'s namespace)'];
+  return [serviceAccountNamespaceMessage(pod.node.path, serviceAccount.name, saNamespace, podNamespace)];
 }

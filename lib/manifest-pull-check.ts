@@ -4,7 +4,7 @@
  * YAML objects; the cdk8s validation plugin feeds it.
  */
 import { decodeAuth } from './_auth';
-import { describeNamespace } from './_names';
+import { serviceAccountNamespaceMessage } from './_names';
 import { PodFacts, PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
 /** The annotation that declares which `auths` servers a Secret-producing object holds (SealedSecret, ExternalSecret). */
@@ -107,9 +107,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       if (elsewhere !== undefined) {
         const saNamespace = elsewhere.slice(0, -sa.length - 1) || undefined;
         errors.push({ rule: PullCheckRule.SECRET_NAMESPACE, resource, index,
-          message: `${resource}: service account '${sa}' is in ${describeNamespace(saNamespace)} but the pod is in ` +
-            `${describeNamespace(namespace)}; the ServiceAccount admission plugin looks it up in the pod's namespace and rejects the pod: ` +
-            'put both in the same namespace' });
+          message: serviceAccountNamespaceMessage(resource, sa, saNamespace, namespace) });
         return;
       }
       if (!fromSa || fromSa.length === 0) return; // no pull secrets at all: a pod of public images, nothing to judge
