@@ -209,7 +209,8 @@ describe('entries in the file', () => {
     expect(thrown(() => readDockerConfigFile({ env: { DOCKER_CONFIG: file } }))).toMatch(/DOCKER_CONFIG must name the directory/);
   });
 
-  // chmod 000 does not stop root, and CI runs as root: there the read runs in a child process as user nobody
+  // chmod 000 does not stop root, and CI runs as root: there the read runs in a child process that is still root (so it
+  // can reach a checkout and TMPDIR in any folder) but without the capabilities that let root ignore file permissions
   it('fails when the file is unreadable', () => {
     const file = writeConfig({ auths: { 'ghcr.io': { auth: AUTH } } });
     chmodSync(file, 0o000);
@@ -217,7 +218,8 @@ describe('entries in the file', () => {
     const script = `const { readDockerConfigFile } = require(${JSON.stringify(lib)});
       try { readDockerConfigFile({ path: ${JSON.stringify(file)} }); console.log('no error'); } catch (e) { console.log(e.message); }`;
     const node = [process.execPath, '--import', 'tsx', '-e', script];
-    const command = process.getuid?.() === 0 ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
+    const dropCaps = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search'];
+    const command = process.getuid?.() === 0 ? ['/usr/bin/setpriv', ...dropCaps, ...node] : node;
     const out = execFileSync(command[0], command.slice(1), { cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000 });
     expect(out).toMatch(/^cannot read docker config '[^']*\.json': permission denied; run as the user who ran 'docker login'/);
   });
