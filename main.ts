@@ -11,7 +11,10 @@ try {
   new PrivateRegistryChart(app, 'private-registry', chartProps);
   app.synth();
 } catch (e) {
-  // one line, no stack: every message of ours names the field and the fix, and none holds a secret
-  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  // one line per problem, no stack: every message of ours names the field and the fix, and none holds a secret.
+  // cdk8s gathers validation errors as 'Validation failed with the following errors:' and one '  [path] message' line each.
+  const message = e instanceof Error ? e.message : String(e);
+  const lines = message.startsWith('Validation failed') ? message.split('\n').slice(1).map((l) => l.trim()) : [message.replace(/\n/g, ' ')];
+  for (const line of lines) process.stderr.write(`error: ${line}\n`);
   process.exit(1);
 }

@@ -8,6 +8,8 @@
  * @see https://github.com/docker/docker-credential-helpers
  */
 import { spawnSync } from 'child_process';
+import { accessSync, constants, existsSync } from 'fs';
+import { delimiter, join } from 'path';
 
 /** How to run helpers. @internal */
 export interface HelperRunOptions {
@@ -84,8 +86,16 @@ interface HelperResult {
 function runHelper(helper: HelperRef, action: string, input: string, run: HelperRunOptions, where: string): HelperResult {
   const program = helperProgram(helper.name);
   const command = `'${program} ${action}'`;
-  // spawnSync kills the helper (by its PID) with killSignal when the timeout expires, and reaps it before returning
-  const result = spawnSync(program, [action], {
+  const path = findOnPath(program, run.env.PATH);
+  if (path === undefined) {
+    throw new Error(`${where}: the credential helper program '${program}' (named by ${helper.configKey}) was not found on PATH; ` +
+      `install '${program}'${helper.name === 'pass' ? ' (Debian package golang-docker-credential-helpers)' : ''}, ` +
+      `or remove ${helper.configKey} from the docker config and log in again`);
+  }
+  // setsid makes the helper the leader of a process group of its own (same PID, since it is not one already), so that
+  // a time-out kills whatever it started too, not only the helper: spawnSync alone kills just the PID it started
+  const useSetsid = SETSID !== undefined;
+  const result = spawnSync(useSetsid ? SETSID : path, useSetsid ? [path, action] : [action], {
     input,
     env: run.env,
     timeout: run.timeoutMs,
@@ -95,16 +105,12 @@ function runHelper(helper: HelperRef, action: string, input: string, run: Helper
     stdio: 'pipe',
     windowsHide: true,
   });
+  if (useSetsid && result.pid && (result.error || result.signal)) killGroup(result.pid);
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new Error(`${where}: the credential helper program '${program}' (named by ${helper.configKey}) was not found on PATH; ` +
-        `install '${program}'${helper.name === 'pass' ? ' (Debian package golang-docker-credential-helpers)' : ''}, ` +
-        `or remove ${helper.configKey} from the docker config and log in again`);
-    }
     if (code === 'ETIMEDOUT') {
-      throw new Error(`${where}: ${command} did not answer within ${run.timeoutMs} ms and was killed; ` +
-        'make sure it cannot wait for input (a locked keychain, a gpg passphrase prompt without a tty), or raise \'helperTimeoutMs\'');
+      throw new Error(`${where}: ${command} did not answer within ${run.timeoutMs} ms and was killed with what it started; ` +
+        'make sure it cannot wait for input (a locked keychain, a gpg passphrase prompt without a tty), or raise \'helperTimeout\'');
     }
     if (code === 'EACCES') {
       throw new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
@@ -116,9 +122,43 @@ function runHelper(helper: HelperRef, action: string, input: string, run: Helper
   }
   if (result.status === 0) return { stdout: result.stdout, notFound: false };
   if (NOT_FOUND.test(result.stdout) || NOT_FOUND.test(result.stderr)) return { stdout: '', notFound: true };
+  if (useSetsid && result.status === 126) {
+    throw new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
+  }
   const how = result.status === null ? `was killed by ${result.signal}` : `exited with code ${result.status}`;
   throw new Error(`${where}: ${command} ${how} (its output is left out, it may hold a secret); ` +
     `run '${program} ${action}' by hand${action === 'get' ? ' with the server on stdin' : ''} to see why, then fix the helper or log in again`);
+}
+
+// util-linux' setsid, where there is one (every Linux machine the kubelet runs on has it; elsewhere helpers run plainly)
+const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => isExecutable(p));
+
+/** The program's path on PATH, as execvp finds it, or undefined. */
+function findOnPath(program: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, program);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILL to every process left in the helper's group; the group is gone already when it started nothing. */
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left
+  }
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

@@ -1,6 +1,9 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { checkMetadata } from './_metadata';
 import { serviceAccountNamespaceMessage } from './_names';
+import { checkDns1123Label, checkDns1123Subdomain, describeType, requireArray, requireObject, requireString } from './_validate';
 import { parseImageReference } from './image-reference';
 import { PUBLIC_IMAGES_ANNOTATION } from './manifest-pull-check';
 import { PullSecretFacts, checkPodPulls } from './pull-check';
@@ -27,7 +30,8 @@ function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
 }
 
 /** The props a private pod-bearing construct hands to `PullSecrets.forPod`, before its base class exists. */
-type PodPullProps = CommonPrivatePodProps & Pick<kplus.AbstractPodProps, 'dockerRegistryAuth' | 'serviceAccount'>;
+type PodPullProps = CommonPrivatePodProps & Pick<kplus.AbstractPodProps, 'dockerRegistryAuth' | 'serviceAccount' | 'metadata'> &
+  Partial<Pick<kplus.PodProps, 'containers' | 'initContainers'>>;
 
 // The service accounts that write `imagePullSecrets` (PrivateServiceAccount), keyed by the construct, so that a pod
 // can find its service account's secrets without this file importing the class (which imports this file).
@@ -46,12 +50,25 @@ export class PullSecrets {
    * @param context names the construct in messages, such as `PrivateDeployment 'web'`
    * @param props the construct's props
    */
-  public static forPod(context: string, props: PodPullProps): PullSecrets {
+  public static forPod(scope: IConstruct, context: string, props: PodPullProps, nameMax?: number): PullSecrets {
+    requireObject(props, 'props', context, 'an object with the containers and registrySecrets');
+    checkMetadata(scope, props.metadata, context, nameMax);
     const pullSecrets = new PullSecrets(context);
-    for (const secret of props.registrySecrets ?? []) pullSecrets.add(secret);
-    if (props.dockerRegistryAuth) pullSecrets.add(props.dockerRegistryAuth);
+    const secrets = props.registrySecrets === undefined ? [] : requireArray(props.registrySecrets, 'registrySecrets', context, '[regcred]');
+    secrets.forEach((secret, i) => pullSecrets.add(secret as kplus.ISecret, `registrySecrets[${i}]`));
+    if (props.dockerRegistryAuth !== undefined) pullSecrets.add(props.dockerRegistryAuth, 'dockerRegistryAuth');
     pullSecrets.requireAny(props.serviceAccount);
-    for (const image of props.publicImages ?? []) pullSecrets.addPublicImage(image);
+    const publicImages = props.publicImages === undefined ? [] : requireArray(props.publicImages, 'publicImages', context, '[\'nginx\']');
+    publicImages.forEach((image, i) => pullSecrets.addPublicImage(image as string, `publicImages[${i}]`));
+    for (const field of ['containers', 'initContainers'] as const) {
+      const list = props[field];
+      if (list === undefined) continue;
+      requireArray(list, field, context, '[{ image: \'ghcr.io/org/app:1\' }]').forEach((c, i) => {
+        const container = requireObject(c, `${field}[${i}]`, context, 'a container such as { image: \'ghcr.io/org/app:1\' }');
+        if (container.name !== undefined) checkDns1123Label(container.name, `${field}[${i}].name`, context);
+        requireString(container.image, `${field}[${i}].image`, context, { emptyHint: 'set the image to pull, such as \'ghcr.io/org/app:1\'' });
+      });
+    }
     return pullSecrets;
   }
 
@@ -72,27 +89,35 @@ export class PullSecrets {
     return [...this._secrets];
   }
 
-  /** Adds a secret unless one of the same name is listed already (the kubelet would read it twice to no effect). */
-  public add(secret: kplus.ISecret): void {
-    if (!secret || typeof secret.name !== 'string') {
-      throw new Error(`${this.context}: every entry of 'registrySecrets' must be a kplus.ISecret such as a PrivateRegistrySecret ` +
-        'or kplus.Secret.fromSecretName(...)');
+  /**
+   * Adds a secret unless one of the same name is listed already (the kubelet would read it twice to no effect).
+   *
+   * @param field names the argument in messages
+   */
+  public add(secret: kplus.ISecret, field = 'secret'): void {
+    if (secret === null || typeof secret !== 'object' || typeof secret.name !== 'string') {
+      throw new Error(`${this.context}: '${field}' must be a kplus.ISecret such as a PrivateRegistrySecret ` +
+        `or kplus.Secret.fromSecretName(scope, id, name), got ${describeType(secret)}`);
     }
-    if (secret.name.length === 0) {
-      throw new Error(`${this.context}: a registry secret has an empty name; the kubelet would skip it: give the Secret a name`);
-    }
+    // the kubelet looks the name up and skips a secret it cannot find, so a name the API server could not hold fails late
+    checkDns1123Subdomain(secret.name, `${field}.name`, this.context);
     if (!this._secrets.some((s) => s.name === secret.name)) {
       this._secrets.push(secret);
       this._references?.push(liveReference(secret));
     }
   }
 
-  /** Declares an image (or a whole repository) public: pulled without credentials on purpose, so not checked. */
-  public addPublicImage(image: string): void {
+  /**
+   * Declares an image (or a whole repository) public: pulled without credentials on purpose, so not checked.
+   *
+   * @param field names the argument in messages
+   */
+  public addPublicImage(image: string, field = 'image'): void {
+    requireString(image, field, this.context, { emptyHint: 'give an image or repository such as \'nginx\' or \'ghcr.io/org/tool\'' });
     try {
       parseImageReference(image);
     } catch (e) {
-      throw new Error(`${this.context}: 'publicImages': ${(e as Error).message}`);
+      throw new Error(`${this.context}: '${field}': ${(e as Error).message}`);
     }
     this._publicImages.push(image);
     if (this._publicImages.length === 1 && this._pod) this.annotatePublicImages(this._pod);
@@ -159,7 +184,6 @@ export class PullSecrets {
         if (read === lent) source = `the imagePullSecrets of service account '${serviceAccount!.name}'`;
         else if (lent) source = `imagePullSecrets (the pod lists its own, so it does not get those of service account '${serviceAccount!.name}')`;
         const { errors, warnings } = checkPodPulls({
-          path: pod.node.path,
           namespace: pod.metadata.namespace,
           containers: [
             ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true })),
@@ -169,8 +193,8 @@ export class PullSecrets {
           secretsSource: source,
           publicImages: this._publicImages,
         });
-        warnings.forEach(warnOnce);
-        return [...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];
+        warnings.forEach((w) => warnOnce(`${pod.node.path}: ${w}`));
+        return [...containerNameErrors(pod), ...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];
       },
     });
     return this;
@@ -189,5 +213,25 @@ function serviceAccountNamespaceErrors(pod: kplus.AbstractPod): string[] {
   const saNamespace = serviceAccount.metadata.namespace;
   const podNamespace = pod.metadata.namespace;
   if (saNamespace === podNamespace) return [];
-  return [serviceAccountNamespaceMessage(pod.node.path, serviceAccount.name, saNamespace, podNamespace)];
+  return [serviceAccountNamespaceMessage(undefined, serviceAccount.name, saNamespace, podNamespace)];
+}
+
+/** Containers added after construction (addContainer) are checked here; those of the props were checked then. */
+function containerNameErrors(pod: kplus.AbstractPod): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const [kind, containers] of [['init container', pod.initContainers], ['container', pod.containers]] as const) {
+    for (const c of containers) {
+      try {
+        checkDns1123Label(c.name, 'name', `${kind} '${c.name}'`);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+      if (seen.has(c.name)) {
+        errors.push(`${kind} '${c.name}': 'name' must be unique in the pod, got it twice; the API server refuses the pod: rename one`);
+      }
+      seen.add(c.name);
+    }
+  }
+  return errors;
 }

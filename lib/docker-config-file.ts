@@ -316,7 +316,7 @@ function entryFromFields(server: string, entry: RawEntry, where: string, label: 
       throw new Error(`${where}: the entry has no credentials (no 'auth', no 'username'/'password') and no credential helper is configured for it; ` +
         `run 'docker login ${server}', or pass the credentials directly`);
     }
-    throw new Error(`${where}: the entry has user '${username}' but an empty password; run 'docker login ${server}' again, ` +
+    throw new Error(`${where}: the entry has a user name (not shown) but an empty password; run 'docker login ${server}' again, ` +
       'or pass the credentials directly');
   }
   return checkEntry(server, username, password, entry.email, where, label);

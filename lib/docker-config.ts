@@ -1,12 +1,24 @@
 import { DockerConfigEntry } from './docker-config-json';
 import { DockerConfigFileOptions, DockerConfigTextOptions, parseDockerCfg, parseDockerConfigJson, readDockerConfigFile } from './docker-config-file';
 
+const DOCKER_CONFIG_SYMBOL = Symbol.for('cdk8s-private-registry.DockerConfig');
+
 /**
  * Registry credentials taken from docker's own configuration, for `PrivateRegistrySecretProps.dockerConfig`: the
  * `config.json` that `docker login` writes (credential helpers included), a `.dockerconfigjson` text, or a legacy
  * `.dockercfg` text. Everything is read and checked when the factory is called, so errors name the file and server.
  */
 export class DockerConfig {
+  /**
+   * Whether `x` is a `DockerConfig`, recognised by a marker rather than `instanceof`, so that it holds across two
+   * copies of this library in one app (as cdk8s' `Chart.isChart`).
+   *
+   * @param x any value
+   */
+  public static isDockerConfig(x: any): x is DockerConfig {
+    return x !== null && typeof x === 'object' && DOCKER_CONFIG_SYMBOL in x;
+  }
+
   /**
    * Reads docker's client config: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. Entries whose credentials
    * live in a `credsStore` or `credHelpers` helper are resolved by running `docker-credential-NAME get`.
@@ -37,7 +49,9 @@ export class DockerConfig {
     return new DockerConfig(parseDockerCfg(text, options));
   }
 
-  private constructor(private readonly _entries: DockerConfigEntry[]) {}
+  private constructor(private readonly _entries: DockerConfigEntry[]) {
+    Object.defineProperty(this, DOCKER_CONFIG_SYMBOL, { value: true });
+  }
 
   /** The servers read, in `auths` order. */
   public get servers(): string[] {

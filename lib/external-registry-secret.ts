@@ -1,8 +1,9 @@
-import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goJsonString } from './_go-json';
-import { checkDns1123Subdomain } from './_names';
-import { DOCKER_HUB_SERVER } from './docker-config-json';
+import { checkMetadata } from './_metadata';
+import { checkDns1123Subdomain, optionalDuration, optionalString, quote, requireEnum, requireObject, requireString } from './_validate';
+import { DOCKER_HUB_SERVER, checkRegistryServer } from './docker-config-json';
 import { SERVERS_ANNOTATION } from './manifest-pull-check';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from './private-registry-secret';
 import { RegistrySecretStandIn } from './registry-secret';
@@ -133,26 +134,26 @@ export class ExternalRegistrySecret extends RegistrySecretStandIn {
 
   constructor(scope: Construct, id: string, props: ExternalRegistrySecretProps) {
     const context = `ExternalRegistrySecret '${id}'`;
-    checkMetadataName(props.metadata, context);
+    requireObject(props, 'props', context, 'an object with the store and its keys');
+    const { namespace } = checkMetadata(scope, props.metadata, context);
     const server = checkServer(props.server ?? DOCKER_HUB_SERVER, context);
-    checkDns1123Subdomain('storeName', props.storeName ?? '', context);
-    const storeKind = checkEnum('storeKind', props.storeKind ?? SecretStoreKind.SECRET_STORE, SecretStoreKind, context);
+    checkDns1123Subdomain(props.storeName, 'storeName', context);
+    const storeKind = requireEnum(props.storeKind ?? SecretStoreKind.SECRET_STORE, 'storeKind', SecretStoreKind, 'a SecretStoreKind value', context);
     const username = remoteRef('username', props.usernameKey, props.usernameProperty, context);
     const password = remoteRef('password', props.passwordKey, props.passwordProperty, context);
     const email = props.emailKey !== undefined || props.emailProperty !== undefined
       ? remoteRef('email', props.emailKey, props.emailProperty, context) : undefined;
-    const refresh = props.refreshInterval ?? Duration.hours(1);
+    const refresh = optionalDuration(props.refreshInterval, 'refreshInterval', context) ?? Duration.hours(1);
+    if (!(refresh.toMilliseconds() >= 0)) {
+      throw new Error(`${context}: 'refreshInterval' must be zero (read once) or more, got ${refresh.toMilliseconds()} ms; ` +
+        'use Duration.hours(1) or leave it out');
+    }
     const apiVersion = checkApiVersion(props.externalSecretsApiVersion, context);
     super(scope, id);
 
     // the spec names the Secret, whose name is known once the ApiObject has generated it: filled in below
     const spec: { [key: string]: unknown } = {};
-    const resource = new ApiObject(this, 'Resource', {
-      apiVersion,
-      kind: 'ExternalSecret',
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? Chart.of(scope).namespace },
-      spec,
-    });
+    const resource = new ApiObject(this, 'Resource', { apiVersion, kind: 'ExternalSecret', metadata: { ...props.metadata, namespace }, spec });
     this.name = resource.name;
     this.namespace = resource.metadata.namespace;
     this.servers = [server];
@@ -257,39 +258,44 @@ export class EcrRegistrySecret extends RegistrySecretStandIn {
 
   constructor(scope: Construct, id: string, props: EcrRegistrySecretProps) {
     const context = `EcrRegistrySecret '${id}'`;
-    checkMetadataName(props.metadata, context);
-    const region = props.region;
-    if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-      throw new Error(`${context}: 'region' must be an aws region such as 'eu-west-1', got ${JSON.stringify(region)}; ` +
+    requireObject(props, 'props', context, 'an object with the region and how to authenticate');
+    const { namespace } = checkMetadata(scope, props.metadata, context);
+    const region = requireString(props.region, 'region', context, { emptyHint: 'use the region of the ecr registry, such as \'eu-west-1\'' });
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+      throw new Error(`${context}: 'region' must be an aws region such as 'eu-west-1', got ${quote(region)}; ` +
         'use the region of the ecr registry');
     }
-    if (props.accountId !== undefined && !/^\d{12}$/.test(props.accountId)) {
-      throw new Error(`${context}: 'accountId' must be a 12-digit aws account id, got ${JSON.stringify(props.accountId)}; ` +
+    const accountId = optionalString(props.accountId, 'accountId', context);
+    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+      throw new Error(`${context}: 'accountId' must be a 12-digit aws account id, got ${quote(accountId)}; ` +
         'use the account that owns the registry, or leave it out to use the token\'s endpoint');
     }
+    const role = optionalString(props.role, 'role', context);
+    if (role !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(role)) {
+      throw new Error(`${context}: 'role' must be an iam role arn such as 'arn:aws:iam::123456789012:role/ecr-reader', got ${quote(role)}`);
+    }
     const auth = ecrAuth(props, context);
-    const refresh = props.refreshInterval ?? Duration.hours(6);
+    const refresh = optionalDuration(props.refreshInterval, 'refreshInterval', context) ?? Duration.hours(6);
     const refreshMs = refresh.toMilliseconds();
-    if (refreshMs <= 0 || refreshMs >= ECR_TOKEN_LIFETIME.toMilliseconds()) {
+    if (!(refreshMs > 0) || refreshMs >= ECR_TOKEN_LIFETIME.toMilliseconds()) {
       throw new Error(`${context}: 'refreshInterval' must be more than 0 and less than 12h (an ecr token expires after 12 hours), ` +
         `got ${goDuration(refresh)}; use Duration.hours(6) or leave it out`);
     }
     const apiVersion = checkApiVersion(props.externalSecretsApiVersion, context);
     super(scope, id);
 
-    const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
     const generator = new ApiObject(this, 'Generator', {
       apiVersion: ESO_GENERATORS_API_VERSION,
       kind: 'ECRAuthorizationToken',
       metadata: { namespace },
-      spec: { region, role: props.role, auth },
+      spec: { region, role, auth },
     });
     const spec: { [key: string]: unknown } = {};
     const resource = new ApiObject(this, 'Resource', { apiVersion, kind: 'ExternalSecret', metadata: { ...props.metadata, namespace }, spec });
     this.name = resource.name;
     this.namespace = resource.metadata.namespace;
     this.generatorName = generator.name;
-    const host = props.accountId !== undefined ? `${props.accountId}.dkr.ecr.${region}.${ecrDomain(region)}` : undefined;
+    const host = accountId !== undefined ? `${accountId}.dkr.ecr.${region}.${ecrDomain(region)}` : undefined;
     this.servers = host !== undefined ? [host] : undefined;
     if (host !== undefined) resource.metadata.addAnnotation(SERVERS_ANNOTATION, host);
     // the token's proxy_endpoint is 'https://HOST'; kubectl-style keys are bare hosts
@@ -336,17 +342,18 @@ function ecrAuth(props: EcrRegistrySecretProps, context: string): { [key: string
       'keep the service account (irsa) or the access-key secret');
   }
   if (props.serviceAccountName !== undefined) {
-    checkDns1123Subdomain('serviceAccountName', props.serviceAccountName, context);
+    checkDns1123Subdomain(props.serviceAccountName, 'serviceAccountName', context);
     return { jwt: { serviceAccountRef: { name: props.serviceAccountName } } };
   }
   if (props.accessKeySecretName !== undefined) {
-    checkDns1123Subdomain('accessKeySecretName', props.accessKeySecretName, context);
-    const ref = (key: string) => ({ name: props.accessKeySecretName, key });
+    checkDns1123Subdomain(props.accessKeySecretName, 'accessKeySecretName', context);
+    const ref = (field: string, key: string | undefined, fallback: string) =>
+      ({ name: props.accessKeySecretName, key: secretKey(key ?? fallback, field, context) });
     return {
       secretRef: {
-        accessKeyIDSecretRef: ref(props.accessKeyIdKey ?? 'access-key-id'),
-        secretAccessKeySecretRef: ref(props.secretAccessKeyKey ?? 'secret-access-key'),
-        sessionTokenSecretRef: props.sessionTokenKey !== undefined ? ref(props.sessionTokenKey) : undefined,
+        accessKeyIDSecretRef: ref('accessKeyIdKey', props.accessKeyIdKey, 'access-key-id'),
+        secretAccessKeySecretRef: ref('secretAccessKeyKey', props.secretAccessKeyKey, 'secret-access-key'),
+        sessionTokenSecretRef: props.sessionTokenKey !== undefined ? ref('sessionTokenKey', props.sessionTokenKey, '') : undefined,
       },
     };
   }
@@ -362,43 +369,35 @@ function ecrDomain(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-function remoteRef(field: string, key: string | undefined, property: string | undefined, context: string): { key: string; property?: string } {
-  if (typeof key !== 'string' || key.length === 0) {
-    throw new Error(`${context}: '${field}Key' must name the remote secret that holds the ${field}, got ${JSON.stringify(key ?? null)}; ` +
-      'set it to the key or path in the secret store');
-  }
-  if (property !== undefined && (typeof property !== 'string' || property.length === 0)) {
-    throw new Error(`${context}: '${field}Property' must not be empty when given; name the property or leave it out`);
-  }
-  return property !== undefined ? { key, property } : { key };
+function remoteRef(field: string, key: unknown, property: unknown, context: string): { key: string; property?: string } {
+  const remoteKey = requireString(key, `${field}Key`, context, {
+    emptyHint: `name the remote secret that holds the ${field}: the key or path in the secret store`,
+  });
+  const remoteProperty = optionalString(property, `${field}Property`, context, { emptyHint: 'name the property or leave it out' });
+  return remoteProperty !== undefined ? { key: remoteKey, property: remoteProperty } : { key: remoteKey };
 }
 
-function checkServer(server: string, context: string): string {
-  if (typeof server !== 'string' || server.length === 0 || /\s/.test(server)) {
-    throw new Error(`${context}: 'server' must be a registry such as 'ghcr.io' without white space, got ${JSON.stringify(server)}; ` +
-      'leave it out for Docker Hub');
+/** A key of a Kubernetes Secret's data: letters, digits, '-', '_' and '.'. */
+function secretKey(key: unknown, field: string, context: string): string {
+  const text = requireString(key, field, context);
+  if (!/^[-._a-zA-Z0-9]+$/.test(text) || text.length > 253) {
+    throw new Error(`${context}: '${field}' must be a Secret data key (letters, digits, '-', '_' and '.'), got ${quote(text)}`);
   }
+  return text;
+}
+
+function checkServer(value: unknown, context: string): string {
+  const server = checkRegistryServer(value, context);
   // the key is written into a Go template; '{{' would start an action
   if (server.includes('{{') || server.includes('}}')) {
-    throw new Error(`${context}: 'server' must not contain '{{' or '}}', got ${JSON.stringify(server)}; use the registry host`);
+    throw new Error(`${context}: 'server' must not contain '{{' or '}}', got ${quote(server)}; use the registry host`);
   }
   return server;
 }
 
-function checkMetadataName(metadata: ApiObjectMetadata | undefined, context: string): void {
-  if (metadata?.name !== undefined) checkDns1123Subdomain('metadata.name', metadata.name, context);
-}
-
-function checkEnum<T extends string>(field: string, value: T, values: { [key: string]: T }, context: string): T {
-  if (!Object.values(values).includes(value)) {
-    throw new Error(`${context}: '${field}' must be one of ${Object.values(values).map((v) => `'${v}'`).join(', ')}, ` +
-      `got ${JSON.stringify(value)}; use the enum`);
-  }
-  return value;
-}
-
 function checkApiVersion(value: ExternalSecretsApiVersion | undefined, context: string): ExternalSecretsApiVersion {
-  return checkEnum('externalSecretsApiVersion', value ?? ExternalSecretsApiVersion.V1, ExternalSecretsApiVersion, context);
+  return requireEnum(value ?? ExternalSecretsApiVersion.V1, 'externalSecretsApiVersion', ExternalSecretsApiVersion,
+    'an ExternalSecretsApiVersion value', context);
 }
 
 /** A Go `time.Duration` string (`1h`, `1h30m`, `90s`), the form ESO's `refreshInterval` parses. */

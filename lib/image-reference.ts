@@ -70,6 +70,13 @@ export function parseImageReference(image: string): ImageReference {
   if (remote.toLowerCase() !== remote) {
     const { start, end } = typedRepository(image);
     const typed = image.slice(start, end);
+    const first = image.slice(0, Math.max(start - 1, 0));
+    if (start > 0 && isUpperCaseOnlyHost(first)) {
+      // 'JaneDoe/App' would become 'JaneDoe/app', whose first component is still read as a registry: lower-case both
+      const fixed = `${first.toLowerCase()}/${typed.toLowerCase()}${image.slice(end)}`;
+      fail(`the repository path must be lower case, got '${typed}', and the upper-case first component '${first}' is read as a ` +
+        `registry host, not a Docker Hub user; use '${fixed}'`);
+    }
     fail(`the repository path must be lower case, got '${typed}'; use '${image.slice(0, start)}${typed.toLowerCase()}${image.slice(end)}'`);
   }
 
@@ -157,6 +164,14 @@ function typedRepository(image: string): { start: number; end: number } {
   end = end >= 0 ? end : image.length;
   const colon = image.indexOf(':', start);
   return { start, end: colon >= 0 && colon < end ? colon : end };
+}
+
+/**
+ * Whether a first component is a registry host only because it has an upper-case letter (`JaneDoe/app`): distribution
+ * reads it as a host, while its writer almost always meant a Docker Hub user.
+ */
+export function isUpperCaseOnlyHost(first: string): boolean {
+  return first !== 'localhost' && !/[.:]/.test(first) && first.toLowerCase() !== first;
 }
 
 function isTypedDomain(first: string): boolean {

@@ -69,13 +69,19 @@ export function normalizeRegistryKey(key: string): NormalizedKey | undefined {
   return { original: key, key: parsed.host + path, host, port, path };
 }
 
+/** Why the kubelet would skip `key` as unparsable (Go's `url.Parse` error, in words), otherwise undefined. */
+export function registryKeyProblem(key: string): string | undefined {
+  const parsed = parseKey(key);
+  return 'error' in parsed ? parsed.error : undefined;
+}
+
 /** A one-line message when the kubelet would skip `key` as unparsable, otherwise undefined. */
 export function registryKeyError(key: string): string | undefined {
-  const parsed = parseKey(key);
-  if (!('error' in parsed)) {
+  const problem = registryKeyProblem(key);
+  if (problem === undefined) {
     return undefined;
   }
-  return `pull secret key '${key}' is ignored by the kubelet: ${parsed.error}; ` +
+  return `pull secret key '${key}' is ignored by the kubelet: ${problem}; ` +
     'write the registry as a host such as \'ghcr.io\' or \'registry.example.com:5000\', optionally with a path';
 }
 

@@ -5,7 +5,9 @@
  */
 import { decodeAuth } from './_auth';
 import { serviceAccountNamespaceMessage } from './_names';
-import { PodFacts, PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
+import { describeType } from './_validate';
+import { parseImageReference } from './image-reference';
+import { ContainerFacts, PodFacts, PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
 /** The annotation that declares which `auths` servers a Secret-producing object holds (SealedSecret, ExternalSecret). */
 export const SERVERS_ANNOTATION = 'private-registry.cdk8s.io/servers';
@@ -17,7 +19,7 @@ export const PUBLIC_IMAGES_ANNOTATION = 'private-registry.cdk8s.io/public-images
 export interface ManifestFinding extends PullCheckError {
   /** `Kind namespace/name` of the pod-bearing object. */
   readonly resource: string;
-  /** The index of the object in the input list. */
+  /** The index of the object in the input list; -1 for a finding on the options. */
   readonly index: number;
 }
 
@@ -66,10 +68,14 @@ interface SecretInfo {
 
 /** Checks every pod-bearing object of a synth output against the pull secrets and service accounts in it. */
 export function checkManifests(objects: readonly any[], options: ManifestCheckOptions = {}): ManifestCheckResult {
+  const errors: ManifestFinding[] = [];
+  const warnings: string[] = [];
+  const optionPublicImages = publicImagesOption(options, errors);
+
   const secrets = new Map<string, SecretInfo[]>();
   const serviceAccounts = new Map<string, string[]>();
   for (const o of objects) {
-    if (!o || typeof o !== 'object') continue;
+    if (!isObject(o)) continue;
     const info = secretInfo(o);
     if (info) {
       const list = secrets.get(info.name) ?? [];
@@ -81,32 +87,35 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
     }
   }
 
-  const errors: ManifestFinding[] = [];
-  const warnings: string[] = [];
   let podsChecked = 0;
   objects.forEach((o, index) => {
-    const specPath = o && POD_SPEC_PATHS[o.kind];
+    const specPath = isObject(o) ? POD_SPEC_PATHS[o.kind] : undefined;
     if (!specPath) return;
-    const spec = specPath.reduce((v: any, k: string) => v?.[k], o);
-    if (!spec) return;
-    const namespace: string | undefined = o.metadata?.namespace;
+    const spec = specPath.reduce((v: any, k: string) => (isObject(v) ? v[k] : undefined), o);
+    if (!isObject(spec)) return;
+    const at = specPath.join('.');
+    const namespace: string | undefined = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : undefined;
     const resource = `${o.kind} ${namespace ? namespace + '/' : ''}${o.metadata?.name}`;
+    const finding = (rule: PullCheckRule, message: string, location?: string): void => {
+      errors.push({ rule, resource, index, location, message: `${resource}: ${message}` });
+    };
 
-    let secretNames = names(spec.imagePullSecrets);
+    const refs: unknown[] = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
+    let secretNames = names(refs);
     let source = 'imagePullSecrets';
-    const emptyNames = (spec.imagePullSecrets ?? []).filter((r: any) => !r?.name).length;
-    if (emptyNames > 0) {
-      errors.push({ rule: PullCheckRule.SECRET_CONTENT, resource, index,
-        message: `${resource}: imagePullSecrets has ${emptyNames} entr${emptyNames === 1 ? 'y' : 'ies'} without a name; ` +
-          'the kubelet skips them: name the Secret or remove the entry' });
-    }
+    refs.forEach((r, i) => {
+      if (!isObject(r) || typeof r.name !== 'string' || r.name === '') {
+        finding(PullCheckRule.SECRET_CONTENT, `imagePullSecrets[${i}] has no name; the kubelet skips it: name the Secret or remove the entry`,
+          `${at}.imagePullSecrets[${i}]`);
+      }
+    });
     if (secretNames.length === 0) {
       const sa = spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
       const fromSa = serviceAccounts.get(nsKey(namespace, sa));
       const elsewhere = fromSa ? undefined : [...serviceAccounts.keys()].find((k) => k.endsWith(`/${sa}`) && sa !== 'default');
       if (elsewhere !== undefined) {
         const saNamespace = elsewhere.slice(0, -sa.length - 1) || undefined;
-        errors.push({ rule: PullCheckRule.SECRET_NAMESPACE, resource, index,
+        errors.push({ rule: PullCheckRule.SECRET_NAMESPACE, resource, index, location: `${at}.serviceAccountName`,
           message: serviceAccountNamespaceMessage(resource, sa, saNamespace, namespace) });
         return;
       }
@@ -120,8 +129,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       const candidates = secrets.get(name) ?? [];
       const here = candidates.find((c) => c.namespace === namespace);
       if (here) {
-        if (here.error) errors.push({ rule: PullCheckRule.SECRET_CONTENT, resource, index,
-          message: `${resource}: pull secret '${name}' ${here.error}` });
+        if (here.error) finding(PullCheckRule.SECRET_CONTENT, `pull secret '${name}' ${here.error}`, `${at}.imagePullSecrets`);
         return { name, servers: here.servers, namespaceKnown: true, namespace };
       }
       // only elsewhere: report the namespace it is in; nowhere: made outside this app, unknown
@@ -129,22 +137,79 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       return { name };
     });
 
+    const containers: ContainerFacts[] = [];
+    for (const [field, init] of [['initContainers', true], ['containers', false]] as const) {
+      const list = spec[field];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) {
+        finding(PullCheckRule.IMAGE_REFERENCE, `${field} must be a list of containers, got ${describeType(list)}`, `${at}.${field}`);
+        continue;
+      }
+      list.forEach((c: unknown, i: number) => {
+        const location = `${at}.${field}[${i}].image`;
+        const name = isObject(c) && typeof c.name === 'string' ? c.name : `#${i}`;
+        if (!isObject(c) || typeof c.image !== 'string' || c.image === '') {
+          const missing = !isObject(c) || c.image === undefined || c.image === '';
+          const what = missing ? 'no image' : `an image that is ${describeType(c.image)}`;
+          finding(PullCheckRule.IMAGE_REFERENCE, `${init ? 'init container' : 'container'} '${name}' has ${what}; ` +
+            'the kubelet cannot pull it: set the image to a reference such as \'ghcr.io/org/app:1\'', location);
+          return;
+        }
+        containers.push({ name, image: c.image, init, location });
+      });
+    }
+
+    const annotation = o.metadata?.annotations?.[PUBLIC_IMAGES_ANNOTATION];
     const pod: PodFacts = {
       path: resource,
       namespace,
-      containers: [
-        ...(spec.initContainers ?? []).map((c: any) => ({ name: c.name, image: c.image ?? '', init: true })),
-        ...(spec.containers ?? []).map((c: any) => ({ name: c.name, image: c.image ?? '' })),
-      ],
+      containers,
       secrets: facts,
       secretsSource: source,
-      publicImages: [...(options.publicImages ?? []), ...splitList(o.metadata?.annotations?.[PUBLIC_IMAGES_ANNOTATION])],
+      publicImages: [...optionPublicImages, ...splitList(annotation)],
+      publicImagesSource: `annotation '${PUBLIC_IMAGES_ANNOTATION}'`,
+      publicImagesLocation: `metadata.annotations.${PUBLIC_IMAGES_ANNOTATION}`,
     };
     const result = checkPodPulls(pod);
     errors.push(...result.errors.map((e) => ({ ...e, resource, index })));
     warnings.push(...result.warnings);
   });
   return { errors, warnings, podsChecked };
+}
+
+/** The resource name a finding about the plugin's own options carries. */
+export const OPTIONS_RESOURCE = 'validation plugin properties (cdk8s.yaml)';
+
+/** The valid entries of `options.publicImages`; each bad one (or a bad list) is a finding on the options. */
+function publicImagesOption(options: ManifestCheckOptions, errors: ManifestFinding[]): string[] {
+  const fail = (message: string): void => {
+    errors.push({ rule: PullCheckRule.IMAGE_REFERENCE, resource: OPTIONS_RESOURCE, index: -1, location: 'publicImages',
+      message: `property 'publicImages' ${message}` });
+  };
+  const list: unknown = isObject(options) ? options.publicImages : undefined;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    fail(`must be a list of images such as [nginx, busybox], got ${describeType(list)}`);
+    return [];
+  }
+  const valid: string[] = [];
+  list.forEach((image: unknown, i: number) => {
+    if (typeof image !== 'string') {
+      fail(`[${i}] must be a string, got ${describeType(image)}`);
+      return;
+    }
+    try {
+      parseImageReference(image);
+      valid.push(image);
+    } catch (e) {
+      fail(`[${i}]: ${(e as Error).message}`);
+    }
+  });
+  return valid;
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function nsKey(namespace: string | undefined, name: string | undefined): string {

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { PullSecrets } from './_pull-secrets';
 import { CommonPrivatePodProps, IPrivatePod } from './private-pod-common';
 
+// the Jobs a CronJob creates are named NAME-<11 characters>, and the API server refuses a CronJob whose name leaves no room
+const CRON_JOB_NAME_MAX = 52;
+
 /** Props for `PrivateCronJob`: every `kplus.CronJobProps` plus the secrets to pull its images with. */
 export interface PrivateCronJobProps extends kplus.CronJobProps, CommonPrivatePodProps {}
 
@@ -14,7 +17,7 @@ export class PrivateCronJob extends kplus.CronJob implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateCronJobProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivateCronJob '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateCronJob '${id}'`, props, CRON_JOB_NAME_MAX);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

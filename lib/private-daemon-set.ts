@@ -14,7 +14,7 @@ export class PrivateDaemonSet extends kplus.DaemonSet implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateDaemonSetProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivateDaemonSet '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateDaemonSet '${id}'`, props);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

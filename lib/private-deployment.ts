@@ -14,7 +14,7 @@ export class PrivateDeployment extends kplus.Deployment implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateDeploymentProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivateDeployment '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateDeployment '${id}'`, props);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

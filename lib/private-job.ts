@@ -14,7 +14,7 @@ export class PrivateJob extends kplus.Job implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateJobProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivateJob '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateJob '${id}'`, props);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

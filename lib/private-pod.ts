@@ -18,7 +18,7 @@ export class PrivatePod extends kplus.Pod implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivatePodProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivatePod '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivatePod '${id}'`, props);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

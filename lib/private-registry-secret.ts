@@ -2,7 +2,8 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RegistryEntries } from './_registry-entries';
-import { checkDns1123Subdomain } from './_names';
+import { checkMetadata } from './_metadata';
+import { checkDns1123Label, checkDns1123Subdomain, optionalBoolean, optionalStringList, requireObject } from './_validate';
 import { RegistrySecretReference } from './_registry-secret-reference';
 import { IRegistrySecret, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './registry-secret';
 import { hashedSecretName } from './secret-hash';
@@ -46,8 +47,12 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
    * @param options what is known of it
    */
   public static fromSecretName(scope: Construct, id: string, name: string, options: RegistrySecretReferenceOptions = {}): IRegistrySecret {
-    checkDns1123Subdomain('name', name, `PrivateRegistrySecret.fromSecretName '${id}'`);
-    return new RegistrySecretReference(scope, id, name, options);
+    const where = `PrivateRegistrySecret.fromSecretName '${id}'`;
+    checkDns1123Subdomain(name, 'name', where);
+    const o = requireObject(options, 'options', where, 'an object such as { servers: [\'ghcr.io\'], namespace: \'apps\' }');
+    const servers = optionalStringList(o.servers, 'servers', where, '[\'ghcr.io\']');
+    const namespace = o.namespace === undefined ? undefined : checkDns1123Label(o.namespace, 'namespace', where);
+    return new RegistrySecretReference(scope, id, name, { servers, namespace });
   }
 
   private readonly _entries: RegistryEntries;
@@ -57,10 +62,10 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
 
   constructor(scope: Construct, id: string, props: PrivateRegistrySecretProps) {
     const context = `PrivateRegistrySecret '${id}'`;
-    if (props.metadata?.name !== undefined) {
-      checkDns1123Subdomain('metadata.name', props.metadata.name, context);
-    }
-    if (props.appendHash && props.metadata?.name === undefined) {
+    requireObject(props, 'props', context, 'an object with the credentials ({ server, username, password } or { dockerConfig })');
+    checkMetadata(scope, props.metadata, context);
+    optionalBoolean(props.immutable, 'immutable', context);
+    if (optionalBoolean(props.appendHash, 'appendHash', context) && props.metadata?.name === undefined) {
       throw new Error(`${context}: 'appendHash' needs 'metadata.name', got none; set metadata: { name: 'myregcred' } ` +
         '(kubectl --append-hash also hashes onto a given name)');
     }

@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkMetadata } from './_metadata';
 import { PullSecrets } from './_pull-secrets';
+import { requireArray, requireObject } from './_validate';
 
 /** Props for `PrivateServiceAccount`: every `kplus.ServiceAccountProps` plus the pull secrets it lends to its pods. */
 export interface PrivateServiceAccountProps extends kplus.ServiceAccountProps {
@@ -23,8 +25,12 @@ export class PrivateServiceAccount extends kplus.ServiceAccount {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateServiceAccountProps) {
-    const pullSecrets = new PullSecrets(`PrivateServiceAccount '${id}'`);
-    for (const secret of props.registrySecrets ?? []) pullSecrets.add(secret);
+    const context = `PrivateServiceAccount '${id}'`;
+    requireObject(props, 'props', context, 'an object with registrySecrets');
+    checkMetadata(scope, props.metadata, context);
+    const pullSecrets = new PullSecrets(context);
+    const secrets = props.registrySecrets === undefined ? [] : requireArray(props.registrySecrets, 'registrySecrets', context, '[regcred]');
+    secrets.forEach((secret, i) => pullSecrets.add(secret as kplus.ISecret, `registrySecrets[${i}]`));
     pullSecrets.requireAny();
     super(scope, id, props);
     this._pullSecrets = pullSecrets.applyToServiceAccount(this);

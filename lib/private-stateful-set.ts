@@ -14,7 +14,7 @@ export class PrivateStatefulSet extends kplus.StatefulSet implements IPrivatePod
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateStatefulSetProps) {
-    const pullSecrets = PullSecrets.forPod(`PrivateStatefulSet '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateStatefulSet '${id}'`, props);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

@@ -7,7 +7,7 @@
  *       version: 0.1.0
  *       class: PullCheckValidation
  */
-import { ManifestCheckOptions, checkManifests } from './manifest-pull-check';
+import { ManifestCheckOptions, OPTIONS_RESOURCE, checkManifests } from './manifest-pull-check';
 import { PullCheckRule } from './pull-check';
 
 // The cdk8s CLI's plugin types, described structurally so that the library does not depend on cdk8s-cli.
@@ -40,6 +40,8 @@ const FIXES: { [rule: string]: string } = {
 /** Properties for the plugin, from `properties:` in cdk8s.yaml. */
 export interface PullCheckValidationProps extends ManifestCheckOptions {}
 
+const KNOWN_PROPERTIES = ['publicImages'];
+
 /** A cdk8s validation plugin that fails `cdk8s synth` when the kubelet would fail to pull an image. */
 export class PullCheckValidation {
   constructor(private readonly props: PullCheckValidationProps = {}) {}
@@ -54,16 +56,24 @@ export class PullCheckValidation {
         origin.push(manifest);
       }
     }
-    const result = checkManifests(objects, this.props);
+    const props: Record<string, unknown> = this.props !== null && typeof this.props === 'object' ? { ...this.props } : {};
+    const result = checkManifests(objects, props);
+    // a misspelled property would otherwise do nothing, silently
+    const unknown = Object.keys(props).filter((k) => !KNOWN_PROPERTIES.includes(k));
+    const optionErrors = unknown.map((k) => ({
+      rule: 'plugin-properties', resource: OPTIONS_RESOURCE, index: -1, location: k,
+      message: `unknown property '${k}'; the pull check knows ${KNOWN_PROPERTIES.map((p) => `'${p}'`).join(', ')}: fix or remove it in cdk8s.yaml`,
+    }));
     for (const warning of result.warnings) context.logger.log(`warning: ${warning}`);
-    for (const e of result.errors) {
+    for (const e of [...optionErrors, ...result.errors]) {
       context.report.addViolation({
         ruleName: e.rule,
         recommendation: e.message,
-        fix: FIXES[e.rule],
-        violatingResources: [{ resourceName: e.resource, locations: [], manifestPath: origin[e.index] }],
+        fix: FIXES[e.rule] ?? 'fix the properties of the pull-check plugin in cdk8s.yaml',
+        violatingResources: [{ resourceName: e.resource, locations: [e.location ?? 'metadata.name'], manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
       });
     }
-    context.report.submit(result.errors.length > 0 ? 'failure' : 'success', { podsChecked: String(result.podsChecked) });
+    const failed = result.errors.length + optionErrors.length > 0;
+    context.report.submit(failed ? 'failure' : 'success', { podsChecked: String(result.podsChecked) });
   }
 }

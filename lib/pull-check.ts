@@ -4,7 +4,7 @@
  * (which reads the synthesized manifests).
  */
 import { describeNamespace } from './_names';
-import { ImageReference, parseImageReference } from './image-reference';
+import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from './image-reference';
 import { findNearMisses, hasMatchingKey, normalizeRegistryKey, registryKeyError } from './keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
@@ -45,12 +45,23 @@ export interface ContainerFacts {
    * @default false
    */
   readonly init?: boolean;
+  /**
+   * Where the image is in the object, as a JSON path (`spec.template.spec.containers[0].image`), for reports.
+   *
+   * @default - not known
+   */
+  readonly location?: string;
 }
 
 /** What the check needs to know about one pod (or pod template). */
 export interface PodFacts {
-  /** Names the pod in messages: a construct path, or `Kind namespace/name` of a manifest. */
-  readonly path: string;
+  /**
+   * Names the pod at the start of each message: `Kind namespace/name` of a manifest. Left out for a construct, whose
+   * path cdk8s puts in front of a validation message itself.
+   *
+   * @default - messages start with what is wrong
+   */
+  readonly path?: string;
   /**
    * The pod's namespace; undefined means none is set (kubectl's current namespace).
    *
@@ -73,6 +84,18 @@ export interface PodFacts {
    * @default - none
    */
   readonly publicImages?: string[];
+  /**
+   * Where `publicImages` was declared, for the message when an entry is not a valid reference.
+   *
+   * @default 'publicImages'
+   */
+  readonly publicImagesSource?: string;
+  /**
+   * Where `publicImages` is in the object, as a JSON path, for reports.
+   *
+   * @default - not known
+   */
+  readonly publicImagesLocation?: string;
 }
 
 /** The rule a finding breaks, for reports (the cdk8s validation plugin names it). */
@@ -93,6 +116,12 @@ export interface PullCheckError {
   readonly rule: PullCheckRule;
   /** One line: what is wrong, the values, and how to fix it. */
   readonly message: string;
+  /**
+   * Where in the object the problem is, as a JSON path (`spec.containers[0].image`).
+   *
+   * @default - the object as a whole
+   */
+  readonly location?: string;
 }
 
 /** The outcome of checking one pod. */
@@ -107,27 +136,33 @@ export interface PullCheckResult {
 export function checkPodPulls(pod: PodFacts): PullCheckResult {
   const errors: PullCheckError[] = [];
   const warnings: string[] = [];
-  const fail = (rule: PullCheckRule, message: string): void => {
-    errors.push({ rule, message });
+  const at = pod.path === undefined ? '' : `${pod.path}: `;
+  const fail = (rule: PullCheckRule, message: string, location?: string): void => {
+    errors.push({ rule, message: at + message, location });
   };
   const source = pod.secretsSource ?? 'imagePullSecrets';
 
   for (const secret of pod.secrets) {
     if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
       fail(PullCheckRule.SECRET_NAMESPACE,
-        `${pod.path}: pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
+        `pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
         `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
         'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
     }
     for (const server of secret.servers ?? []) {
       const keyError = registryKeyError(server);
-      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `${pod.path}: secret '${secret.name}': ${keyError}`);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${keyError}`);
     }
   }
 
+  // a bad entry is a finding, not an exception: the other images are still judged
   const publicNames = new Set<string>();
   for (const image of pod.publicImages ?? []) {
-    publicNames.add(parseImageReference(image).name);
+    try {
+      publicNames.add(parseImageReference(image).name);
+    } catch (e) {
+      fail(PullCheckRule.IMAGE_REFERENCE, `${pod.publicImagesSource ?? 'publicImages'}: ${(e as Error).message}`, pod.publicImagesLocation);
+    }
   }
 
   const known = pod.secrets.filter((s) => s.servers !== undefined);
@@ -140,31 +175,40 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
     try {
       ref = parseImageReference(container.image);
     } catch (e) {
-      fail(PullCheckRule.IMAGE_REFERENCE, `${pod.path}: ${what}: ${(e as Error).message}`);
+      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: ${(e as Error).message}`, container.location);
+      continue;
+    }
+    if (isUpperCaseOnlyHost(ref.domain)) {
+      // distribution and the kubelet take 'JaneDoe/app' as host 'JaneDoe', which no DNS resolves; the keyring would even
+      // match it with Docker Hub credentials, so the check would pass a pull that fails
+      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: image '${container.image}' names the registry host '${ref.domain}': a first ` +
+        `component with an upper-case letter is read as a host, not a Docker Hub user; use '${ref.domain.toLowerCase()}` +
+        `${container.image.slice(ref.domain.length)}' for Docker Hub, or the registry's full host name (with a '.') for a registry`,
+      container.location);
       continue;
     }
     if (publicNames.has(ref.name)) continue;
     if (hasMatchingKey(keys, ref)) continue;
 
     if (unknown.length > 0) {
-      warnings.push(`${pod.path}: ${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
+      warnings.push(`${at}${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
         `the check cannot judge ${unknown.map((s) => `'${s.name}'`).join(', ')} (servers not declared); declare them with ` +
         'PrivateRegistrySecret.fromSecretName(scope, id, name, { servers: [...] })');
       continue;
     }
-    fail(PullCheckRule.IMAGE_COVERAGE, uncoveredMessage(pod, what, container.image, ref, known, source));
+    fail(PullCheckRule.IMAGE_COVERAGE, uncoveredMessage(what, container.image, ref, known, source), container.location);
   }
   return { errors, warnings };
 }
 
-function uncoveredMessage(pod: PodFacts, what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
+function uncoveredMessage(what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
   const tried = known.flatMap((s) => s.servers!.map((server) => {
     const normalized = normalizeRegistryKey(server);
     const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
     return `${shown} in '${s.name}'`;
   }));
   const near = findNearMisses(known.flatMap((s) => s.servers!), ref).map((m) => m.hint);
-  return `${pod.path}: ${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
+  return `${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
     `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +

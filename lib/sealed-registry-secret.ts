@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain } from './_names';
+import { checkMetadata } from './_metadata';
+import { describeType, optionalBoolean, requireEnum, requireObject, requireString } from './_validate';
 import { RegistryEntries } from './_registry-entries';
 import { RegistryCredentials } from './docker-config-json';
 import { SERVERS_ANNOTATION } from './manifest-pull-check';
@@ -11,6 +12,7 @@ import { RegistrySecretCredentialsProps, RegistrySecretStandIn } from './registr
 import { SealingScope, sealValue, sealingAnnotations, sealingLabel } from './sealing';
 
 const FETCH_CERT_HINT = "fetch it with 'kubeseal --fetch-cert > cert.pem'";
+const SEALING_CERTIFICATE_SYMBOL = Symbol.for('cdk8s-private-registry.SealingCertificate');
 
 /**
  * The sealed-secrets controller's public certificate (`kubeseal --fetch-cert` output) or RSA public key, checked when
@@ -23,7 +25,17 @@ export class SealingCertificate {
    * @param pem the text of `kubeseal --fetch-cert`, or an RSA public key in PEM
    */
   public static fromPem(pem: string): SealingCertificate {
+    requireString(pem, 'pem', 'SealingCertificate.fromPem', { allowEmpty: true });
     return new SealingCertificate(pem, 'certificate');
+  }
+
+  /**
+   * Whether `x` is a `SealingCertificate`, recognised by a marker so that it holds across two copies of this library.
+   *
+   * @param x any value
+   */
+  public static isSealingCertificate(x: any): x is SealingCertificate {
+    return x !== null && typeof x === 'object' && SEALING_CERTIFICATE_SYMBOL in x;
   }
 
   /**
@@ -32,6 +44,7 @@ export class SealingCertificate {
    * @param path the file `kubeseal --fetch-cert > cert.pem` wrote
    */
   public static fromFile(path: string): SealingCertificate {
+    requireString(path, 'path', 'SealingCertificate.fromFile', { emptyHint: 'give the file that \'kubeseal --fetch-cert > cert.pem\' wrote' });
     let pem: string;
     try {
       pem = readFileSync(path, 'utf8');
@@ -49,9 +62,10 @@ export class SealingCertificate {
     /** Where the PEM came from, for messages (never the PEM itself). */
     public readonly source: string,
   ) {
-    if (typeof pem !== 'string' || pem.trim().length === 0) {
+    if (pem.trim().length === 0) {
       throw new Error(`sealing: ${source} must be pem text, got an empty value; ${FETCH_CERT_HINT}`);
     }
+    Object.defineProperty(this, SEALING_CERTIFICATE_SYMBOL, { value: true });
     // one throw-away seal parses the PEM exactly as every later seal will (block choice, expiry, key type) without a
     // second parser to drift from lib/sealing
     sealValue(Buffer.alloc(0), pem, '', source);
@@ -102,19 +116,15 @@ export class SealedRegistrySecret extends RegistrySecretStandIn {
 
   constructor(scope: Construct, id: string, props: SealedRegistrySecretProps) {
     const context = `SealedRegistrySecret '${id}'`;
-    if (props.metadata?.name !== undefined) {
-      checkDns1123Subdomain('metadata.name', props.metadata.name, context);
-    }
-    if (!(props.certificate instanceof SealingCertificate)) {
-      throw new Error(`${context}: 'certificate' must be a SealingCertificate, got ${typeof props.certificate}; ` +
+    requireObject(props, 'props', context, 'an object with the certificate and the credentials');
+    const checked = checkMetadata(scope, props.metadata, context);
+    optionalBoolean(props.immutable, 'immutable', context);
+    if (!SealingCertificate.isSealingCertificate(props.certificate)) {
+      throw new Error(`${context}: 'certificate' must be a SealingCertificate, got ${describeType(props.certificate)}; ` +
         "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
     }
-    const sealingScope = props.scope ?? SealingScope.STRICT;
-    if (!Object.values(SealingScope).includes(sealingScope)) {
-      throw new Error(`${context}: 'scope' must be one of ${Object.values(SealingScope).map((s) => `'${s}'`).join(', ')}, ` +
-        `got ${JSON.stringify(sealingScope)}; use a SealingScope value`);
-    }
-    const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
+    const sealingScope = requireEnum(props.scope ?? SealingScope.STRICT, 'scope', SealingScope, 'a SealingScope value', context);
+    const namespace = checked.namespace;
     if (sealingScope !== SealingScope.CLUSTER_WIDE && !namespace) {
       throw new Error(`${context}: 'metadata.namespace' must be set for scope '${sealingScope}' (the namespace is sealed into the value), ` +
         `got none; set metadata.namespace or the chart's namespace, or use scope '${SealingScope.CLUSTER_WIDE}'`);

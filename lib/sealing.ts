@@ -32,6 +32,8 @@ const SESSION_KEY_BYTES = 32;
 // Go's cipher.NewGCM uses the standard 12-byte nonce and 16-byte tag; the controller expects exactly these.
 const GCM_NONCE_BYTES = 12;
 const GCM_TAG_BYTES = 16;
+// RSA-OAEP fits a message of at most k - 2*hLen - 2 bytes (RFC 8017 7.1.1): a 32-byte key needs k >= 98 bytes, 784 bits
+const MIN_RSA_BITS = (SESSION_KEY_BYTES + 2 * 32 + 2) * 8;
 
 const SCOPES = Object.values(SealingScope).map((s) => `'${s}'`).join(', ');
 
@@ -141,6 +143,11 @@ function sealingPublicKey(pem: string, source: string): KeyObject {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new Error(`sealing: ${source} holds a ${key.asymmetricKeyType} key, expected an rsa key ` +
       `(sealed-secrets seals with rsa-oaep only); ${FETCH_CERT_HINT}`);
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) {
+    throw new Error(`sealing: ${source} holds a ${bits}-bit rsa key, expected at least ${MIN_RSA_BITS} bits (rsa-oaep with sha-256 ` +
+      `cannot wrap a ${SESSION_KEY_BYTES}-byte session key in less; the controller makes 4096-bit keys); ${FETCH_CERT_HINT}`);
   }
   return key;
 }

@@ -9,12 +9,18 @@ const FAKE = 'FAKE-pw-never-printed';
 
 describe('AppEnvironmentVariables.read', () => {
   it('uses the seed example credentials and says so when no REGISTRY_* variable is set', () => {
-    const { chartProps, notice } = AppEnvironmentVariables.read({ IMAGE: 'ghcr.io/x/y:1' });
+    const { chartProps, notice } = AppEnvironmentVariables.read({ IMAGE: 'janedoe/other:1' });
     expect(chartProps.credentials).toEqual(EXAMPLE_CREDENTIALS);
     expect(EXAMPLE_CREDENTIALS).toEqual({ server: 'https://index.docker.io/v1/', username: 'janedoe', password: 'xxxxxxxxxxx', email: 'jdoe@example.com' });
     expect(notice).toMatch(/using the example credentials/);
     expect(notice).not.toContain('xxxxxxxxxxx');
-    expect(chartProps.image).toBe('ghcr.io/x/y:1');
+    expect(chartProps.image).toBe('janedoe/other:1');
+  });
+
+  it('fails when IMAGE is not covered by the registries, naming IMAGE and REGISTRY_SERVER', () => {
+    expect(() => AppEnvironmentVariables.read({ IMAGE: 'ghcr.io/x/y:1' })).toThrow(new RegExp('^environment variable IMAGE \'ghcr.io/x/y:1\' ' +
+      "\\(repository 'ghcr.io/x/y'\\) is not covered by the Docker Hub default .* set IMAGE to an image on one of those servers, " +
+      "or REGISTRY_SERVER to 'ghcr.io'"));
   });
 
   it('takes every variable', () => {
@@ -68,14 +74,14 @@ describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and 
   });
 
   it('takes every registry of $DOCKER_CONFIG/config.json, and no notice', () => {
-    const { chartProps, notice } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir });
+    const { chartProps, notice } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir, IMAGE: 'ghcr.io/jane/app:1' });
     expect(notice).toBeUndefined();
     expect(chartProps.credentials.dockerConfig?.servers).toEqual(['ghcr.io', 'quay.io']);
     expect(chartProps.credentials.username).toBeUndefined();
   });
 
   it('takes the subset REGISTRY_SERVERS names', () => {
-    const { chartProps } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: ' quay.io ' });
+    const { chartProps } = AppEnvironmentVariables.read({ DOCKER_CONFIG: dockerDir, REGISTRY_SERVERS: ' quay.io ', IMAGE: 'quay.io/q/app:1' });
     expect(chartProps.credentials.dockerConfig?.servers).toEqual(['quay.io']);
   });
 
@@ -89,11 +95,12 @@ describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and 
   });
 
   it('fails when DOCKER_CONFIG names a folder without config.json', () => {
-    expect(() => AppEnvironmentVariables.read({ DOCKER_CONFIG: path.join(dockerDir, 'nope') })).toThrow(/config\.json/);
+    expect(() => AppEnvironmentVariables.read({ DOCKER_CONFIG: path.join(dockerDir, 'nope') })).toThrow(/^environment variable DOCKER_CONFIG '.*nope' names no folder that can be read/);
   });
 
   it('reads SEALED_SECRETS_CERT', () => {
     const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps' });
+    expect(chartProps.namespace).toBe('apps');
     expect(chartProps.sealingCertificate?.source).toBe(`certificate file '${keys.certPath}'`);
   });
 

@@ -60,11 +60,11 @@ describe('validateRegistryCredentials', () => {
 
   it.each([
     ['the username is empty', { username: '', password: secretPassword }, /'username' must not be empty/],
-    ['the username is missing', { password: secretPassword }, /'username' must not be empty/],
+    ['the username is missing', { password: secretPassword }, /'username' must be a string, got undefined; set the registry user name/],
     ['the password is empty', { username: 'jane', password: '' }, /'password' must not be empty/],
-    ['the password is undefined (an unset environment variable)', { username: 'jane', password: undefined }, /'password' must not be empty/],
-    ['the username contains a colon', { username: 'jane:doe', password: secretPassword }, /'username' must not contain ':', got "jane:doe"/],
-    ['the server is empty', { server: '', username: 'jane', password: secretPassword }, /'server' must be a registry .* got an empty string/],
+    ['the password is undefined (an unset environment variable)', { username: 'jane', password: undefined }, /'password' must be a string, got undefined/],
+    ['the username contains a colon', { username: 'jane:doe', password: secretPassword }, /'username' must not contain ':' \(its value is not shown/],
+    ['the server is empty', { server: '', username: 'jane', password: secretPassword }, /'server' must not be empty; use a registry such as 'ghcr.io'/],
     ['the server contains a space', { server: 'ghcr.io ', username: 'jane', password: secretPassword }, /'server' must not contain white space, got "ghcr.io "/],
     ['the server contains a newline', { server: 'ghcr.io\n', username: 'jane', password: secretPassword }, /'server' must not contain white space/],
   ])('fails when %s', (_t, input, message) => {

@@ -54,7 +54,7 @@ describe('PrivateRegistrySecret with dockerConfig', () => {
   });
 
   it('fails when neither dockerConfig nor username and password are given', () => {
-    expect(() => new PrivateRegistrySecret(Testing.chart(), 'regcred', {})).toThrow(/'username' must not be empty/);
+    expect(() => new PrivateRegistrySecret(Testing.chart(), 'regcred', {})).toThrow(/'username' must be a string, got undefined/);
   });
 
   it('fails when a server asked for is not in the file, naming the file and the servers it has', () => {

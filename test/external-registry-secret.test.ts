@@ -398,16 +398,16 @@ describe('failures', () => {
   });
 
   it('fails when the server is empty, has white space or a template delimiter', () => {
-    fails(external({ server: '' }), /^ExternalRegistrySecret 'regcred': 'server' must be a registry such as 'ghcr.io' without white space, got ""/);
-    fails(external({ server: 'ghcr.io ' }), /'server' must be .* got "ghcr.io "/);
+    fails(external({ server: '' }), /^ExternalRegistrySecret 'regcred': 'server' must not be empty/);
+    fails(external({ server: 'ghcr.io ' }), /'server' must not contain white space, got "ghcr.io "/);
     fails(external({ server: 'ghcr.io/{{.password}}' }), /'server' must not contain '\{\{' or '\}\}'/);
   });
 
   it('fails when a remote key, the store name or an enum is missing or wrong', () => {
-    fails(external({ usernameKey: '' }), /'usernameKey' must name the remote secret that holds the username, got ""/);
-    fails(external({ passwordKey: undefined as unknown as string }), /'passwordKey' must name the remote secret that holds the password, got null/);
-    fails(external({ passwordProperty: '' }), /'passwordProperty' must not be empty when given/);
-    fails(external({ emailProperty: 'email' }), /'emailKey' must name the remote secret that holds the email/);
+    fails(external({ usernameKey: '' }), /'usernameKey' must not be empty; name the remote secret that holds the username/);
+    fails(external({ passwordKey: undefined as unknown as string }), /'passwordKey' must be a string, got undefined; name the remote secret that holds the password/);
+    fails(external({ passwordProperty: '' }), /'passwordProperty' must not be empty; name the property or leave it out/);
+    fails(external({ emailProperty: 'email' }), /'emailKey' must be a string, got undefined; name the remote secret that holds the email/);
     fails(external({ storeName: 'Vault Store' }), /'storeName' must be a DNS-1123 subdomain .* got "Vault Store"/);
     fails(external({ storeKind: 'Vault' as SecretStoreKind }), /'storeKind' must be one of 'SecretStore', 'ClusterSecretStore', got "Vault"/);
     fails(external({ externalSecretsApiVersion: 'v2' as ExternalSecretsApiVersion }), /'externalSecretsApiVersion' must be one of/);

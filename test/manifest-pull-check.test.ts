@@ -107,7 +107,7 @@ describe('checkManifests', () => {
   it('fails on an empty imagePullSecrets name, which the schema lets through', () => {
     const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c', image: 'ghcr.io/a/b' }],
       imagePullSecrets: [{ name: 'regcred' }, { name: '' }] })]);
-    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/imagePullSecrets has 1 entry without a name/)]);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/imagePullSecrets\[1\] has no name; the kubelet skips it/)]);
   });
 
   it('fails on a container without an image, which the schema lets through', () => {

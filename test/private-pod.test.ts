@@ -67,6 +67,6 @@ describe('PrivatePod', () => {
   it('fails when a registry secret is not a secret', () => {
     const chart = Testing.chart();
     expect(() => new PrivatePod(chart, 'pod', { containers: [{ image: 'nginx' }], registrySecrets: [undefined as any] }))
-      .toThrow(/every entry of 'registrySecrets' must be a kplus.ISecret/);
+      .toThrow(/'registrySecrets\[0\]' must be a kplus.ISecret such as a PrivateRegistrySecret .*, got undefined$/);
   });
 });

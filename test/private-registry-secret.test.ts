@@ -68,7 +68,7 @@ describe('PrivateRegistrySecret', () => {
       ['the username is empty', { username: '', password: FAKE }, /'username' must not be empty/],
       ['the password is empty', { username: 'jane', password: '' }, /'password' must not be empty/],
       ['the username contains a colon', { username: 'ja:ne', password: FAKE }, /'username' must not contain ':'.*the kubelet splits 'auth' at the first ':'/],
-      ['the server is empty', { server: '', username: 'jane', password: FAKE }, /'server' must be a registry/],
+      ['the server is empty', { server: '', username: 'jane', password: FAKE }, /'server' must not be empty/],
       ['the server contains white space', { server: 'ghcr .io', username: 'jane', password: FAKE }, /'server' must not contain white space/],
       ['metadata.name is not a DNS-1123 subdomain', { metadata: { name: 'My_RegCred' }, username: 'jane', password: FAKE },
         /'metadata.name' must be a DNS-1123 subdomain .* got "My_RegCred"; for example 'my-regcred'/],

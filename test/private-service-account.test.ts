@@ -83,6 +83,6 @@ describe('PrivateServiceAccount', () => {
   it('fails when a registry secret is not a secret', () => {
     const chart = Testing.chart();
     expect(() => new PrivateServiceAccount(chart, 'builder', { registrySecrets: [undefined as any] }))
-      .toThrow(/every entry of 'registrySecrets' must be a kplus.ISecret/);
+      .toThrow(/'registrySecrets\[0\]' must be a kplus.ISecret/);
   });
 });

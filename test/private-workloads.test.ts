@@ -144,7 +144,8 @@ describe.each(KINDS)('$name', (kind) => {
   it('fails when a public image is not an image reference', () => {
     const chart = Testing.chart();
     const props = { containers: [{ image: 'nginx' }], registrySecrets: [ghcrSecret(chart)], publicImages: ['Not An Image'] };
-    expect(() => kind.build(chart, 'w', props)).toThrow(new RegExp(`${kind.name} 'w': 'publicImages': `));
+    expect(() => kind.build(chart, 'w', props))
+      .toThrow(new RegExp(`${kind.name} 'w': 'publicImages\\[0\\]': image 'Not An Image' is not a valid reference`));
   });
 });
 

@@ -255,7 +255,7 @@ describe('SealedRegistrySecret failures', () => {
 
   it('fails when the certificate is pem text instead of a SealingCertificate', () => {
     fails(() => new SealedRegistrySecret(Testing.chart(), 'regcred', props({ certificate: 'pem' as unknown as SealingCertificate })),
-      /'certificate' must be a SealingCertificate, got string; use SealingCertificate.fromFile/);
+      /'certificate' must be a SealingCertificate, got a string; use SealingCertificate.fromFile/);
   });
 
   it('fails when the name is not a DNS-1123 subdomain', () => {

@@ -62,7 +62,7 @@ describe('main.ts', () => {
   it('fails on a bad input without printing the password', () => {
     const r = runApp({ REGISTRY_USERNAME: 'ja:ne', REGISTRY_PASSWORD: FAKE });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/'username' must not contain ':'/);
+    expect(r.stderr).toMatch(/'REGISTRY_USERNAME' must not contain ':'/);
     expect(r.stderr + r.stdout).not.toContain(FAKE);
   });
 
@@ -101,7 +101,10 @@ describe('main.ts', () => {
   it('fails when the default image is not covered by the registries chosen, naming the image', () => {
     const r = runApp({ REGISTRY_SERVER: 'ghcr.io', REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: FAKE });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/image 'janedoe\/jdoe-private:v1' \(repository 'docker.io\/janedoe\/jdoe-private'\) is not covered/);
+    expect(r.stderr.trim()).toMatch(/^error: the default image 'janedoe\/jdoe-private:v1' \(IMAGE is not set\) \(repository 'docker.io\/janedoe\/jdoe-private'\) is not covered/);
+    expect(r.stderr).toMatch(/set IMAGE to an image on one of those servers, or REGISTRY_SERVER to 'docker.io'/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.readdirSync(r.outdir)).toEqual([]);
     expect(r.stderr).not.toContain(FAKE);
   });
 });
