@@ -57,6 +57,11 @@ export class PullSecrets {
     const secrets = props.registrySecrets === undefined ? [] : requireArray(props.registrySecrets, 'registrySecrets', context, '[regcred]');
     secrets.forEach((secret, i) => pullSecrets.add(secret as kplus.ISecret, `registrySecrets[${i}]`));
     if (props.dockerRegistryAuth !== undefined) pullSecrets.add(props.dockerRegistryAuth, 'dockerRegistryAuth');
+    const sa: unknown = props.serviceAccount;
+    if (sa !== undefined && (sa === null || typeof sa !== 'object' || typeof (sa as kplus.IServiceAccount).name !== 'string')) {
+      throw new Error(`${context}: 'serviceAccount' must be a kplus.IServiceAccount such as a PrivateServiceAccount or ` +
+        `kplus.ServiceAccount.fromServiceAccountName(scope, id, name), got ${describeType(sa)}`);
+    }
     pullSecrets.requireAny(props.serviceAccount);
     const publicImages = props.publicImages === undefined ? [] : requireArray(props.publicImages, 'publicImages', context, '[\'nginx\']');
     publicImages.forEach((image, i) => pullSecrets.addPublicImage(image as string, `publicImages[${i}]`));

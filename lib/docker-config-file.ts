@@ -7,16 +7,18 @@
  *
  * @see https://docs.docker.com/reference/cli/docker/login/#credential-stores
  */
+import { Duration } from 'cdk8s';
 import { readFileSync } from 'fs';
 import { homedir } from 'os';
 import { join } from 'path';
 import { compareUtf8 } from './_go-json';
 import { HelperRef, HelperRunOptions, IDENTITY_TOKEN_USERNAME, helperGet, helperList, helperProgram } from './_credential-helper';
-import { DockerConfigEntry, validateRegistryCredentials } from './docker-config-json';
+import { DockerConfigEntry, hasUserinfo, validateRegistryCredentials } from './docker-config-json';
 import { decodeAuth } from './_auth';
+import { describeType, optionalDuration, optionalString, optionalStringList, requireObject, requireString } from './_validate';
 
-/** How long a credential helper may take per call before it is killed. */
-export const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
+/** How long a credential helper may take per call before it is killed, in milliseconds. */
+const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
 
 /** Options of `readDockerConfigFile`. */
 export interface DockerConfigFileOptions {
@@ -37,11 +39,12 @@ export interface DockerConfigFileOptions {
   readonly servers?: string[];
 
   /**
-   * Milliseconds a credential helper may take per call; it is killed (SIGKILL) when it runs over.
+   * How long a credential helper may take per call; it is killed (SIGKILL), with every process it started, when it
+   * runs over.
    *
-   * @default 10000
+   * @default Duration.seconds(10)
    */
-  readonly helperTimeoutMs?: number;
+  readonly helperTimeout?: Duration;
 
   /**
    * The environment: where DOCKER_CONFIG and HOME are read, and the whole environment of credential helpers (its PATH
@@ -82,15 +85,21 @@ export function defaultDockerConfigPath(env?: Record<string, string>): string {
  * `credHelpers` helpers as docker does. Throws one clear error that never contains a password, `auth` or token.
  */
 export function readDockerConfigFile(options: DockerConfigFileOptions = {}): DockerConfigEntry[] {
-  const env: Record<string, string | undefined> = options.env ?? process.env;
-  const file = options.path ?? defaultDockerConfigPath(options.env);
+  const where = 'DockerConfig.fromFile';
+  const o = requireObject(options, 'options', where, 'an object such as { servers: [\'ghcr.io\'] }');
+  const envOption = o.env === undefined ? undefined : requireStringMap(o.env, 'env', where);
+  const env: Record<string, string | undefined> = envOption ?? process.env;
+  const path = optionalString(o.path, 'path', where, { emptyHint: 'give the path of config.json, or leave it out for docker\'s own' });
+  const file = path ?? defaultDockerConfigPath(envOption);
   const label = `docker config '${file}'`;
-  const timeoutMs = options.helperTimeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new Error(`${label}: 'helperTimeoutMs' must be a positive whole number of milliseconds, got ${timeoutMs}`);
+  const timeout = optionalDuration(options.helperTimeout, 'helperTimeout', where);
+  const timeoutMs = timeout === undefined ? DEFAULT_HELPER_TIMEOUT_MS : timeout.toMilliseconds();
+  if (!(timeoutMs >= 1)) {
+    throw new Error(`${where}: 'helperTimeout' must be at least 1 ms, got ${timeoutMs} ms; use Duration.seconds(10) or leave it out`);
   }
+  const servers = optionalStringList(o.servers, 'servers', where, '[\'ghcr.io\']');
   const config = parseConfig(readConfigText(file, label), label, 'file');
-  return resolveEntries(config, label, options.servers, { env, timeoutMs });
+  return resolveEntries(config, label, servers, { env, timeoutMs: Math.ceil(timeoutMs) });
 }
 
 /**
@@ -98,14 +107,30 @@ export function readDockerConfigFile(options: DockerConfigFileOptions = {}): Doc
  * needs one is an error (use `readDockerConfigFile`).
  */
 export function parseDockerConfigJson(text: string, options: DockerConfigTextOptions = {}): DockerConfigEntry[] {
-  const label = options.source ?? '.dockerconfigjson text';
-  return resolveEntries(parseConfig(text, label, 'payload'), label, options.servers, undefined);
+  const { label, servers } = textOptions(text, options, 'DockerConfig.fromDockerConfigJson', '.dockerconfigjson text');
+  return resolveEntries(parseConfig(text, label, 'payload'), label, servers, undefined);
 }
 
 /** Parses a legacy `.dockercfg` payload: a bare map `{SERVER: {"auth", "email"}}` without `auths`. */
 export function parseDockerCfg(text: string, options: DockerConfigTextOptions = {}): DockerConfigEntry[] {
-  const label = options.source ?? '.dockercfg text';
-  return resolveEntries(parseConfig(text, label, 'cfg'), label, options.servers, undefined);
+  const { label, servers } = textOptions(text, options, 'DockerConfig.fromDockerCfg', '.dockercfg text');
+  return resolveEntries(parseConfig(text, label, 'cfg'), label, servers, undefined);
+}
+
+function textOptions(text: unknown, options: unknown, where: string, defaultLabel: string): { label: string; servers?: string[] } {
+  // the text is not quoted in any message: it holds credentials
+  requireString(text, 'text', where, { secret: true, emptyHint: 'pass the json text, for example the decoded .dockerconfigjson of a Secret' });
+  const o = requireObject(options, 'options', where, 'an object such as { servers: [\'ghcr.io\'] }');
+  const source = optionalString(o.source, 'source', where);
+  return { label: source ?? defaultLabel, servers: optionalStringList(o.servers, 'servers', where, '[\'ghcr.io\']') };
+}
+
+function requireStringMap(value: unknown, field: string, where: string): Record<string, string> {
+  const map = requireObject(value, field, where, 'a map of environment variables such as { HOME: \'/home/me\' }');
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof v !== 'string') throw new Error(`${where}: '${field}' values must be strings, got ${describeType(v)} for ${JSON.stringify(k)}`);
+  }
+  return map as Record<string, string>;
 }
 
 /** The fields of one entry that we look at, checked to be strings. */
@@ -179,6 +204,7 @@ function parseConfig(text: string, label: string, shape: 'file' | 'payload' | 'c
       throw new Error(`${label}: 'credHelpers' must be a json object {SERVER: NAME}, got ${jsonKind(value.credHelpers)}`);
     }
     for (const [server, name] of Object.entries(value.credHelpers)) {
+      refuseUserinfo(server, label);
       if (typeof name !== 'string') {
         throw new Error(`${label}: 'credHelpers' of server '${server}' must be a string (the NAME of docker-credential-NAME), got ${jsonKind(name)}`);
       }
@@ -203,6 +229,7 @@ function checkHelperName(name: string, where: string): string {
 function parseAuths(map: Record<string, unknown>, label: string): Map<string, RawEntry> {
   const auths = new Map<string, RawEntry>();
   for (const [server, entry] of Object.entries(map)) {
+    refuseUserinfo(server, label);
     if (!isObject(entry)) {
       throw new Error(`${label}, server '${server}': the entry must be a json object such as {"auth": "..."}, got ${jsonKind(entry)}`);
     }
@@ -283,14 +310,19 @@ function resolveEntries(config: ParsedConfig, label: string, servers: string[] |
   return entries.sort((a, b) => compareUtf8(a.server, b.server));
 }
 
-function checkServers(servers: string[], label: string): string[] {
-  if (!Array.isArray(servers) || servers.length === 0) {
-    throw new Error(`${label}: 'servers' must list at least one server such as 'ghcr.io'; leave it out to take every server`);
+/** A server key is quoted in messages, so one that holds a user name or password is refused before any message quotes it. */
+function refuseUserinfo(server: string, label: string): void {
+  if (hasUserinfo(server)) {
+    throw new Error(`${label} has a server key with a user name or password before '@' (not shown); docker writes bare hosts: ` +
+      'remove that entry or run \'docker login\' again');
   }
-  for (const s of servers) {
-    if (typeof s !== 'string' || s.length === 0) {
-      throw new Error(`${label}: 'servers' must hold non-empty strings such as 'ghcr.io', got ${JSON.stringify(s)}`);
-    }
+}
+
+/** The servers asked for (already checked to be a list of non-empty strings), each once. */
+function checkServers(servers: string[], label: string): string[] {
+  servers.forEach((s) => refuseUserinfo(s, `${label}: 'servers'`));
+  if (servers.length === 0) {
+    throw new Error(`${label}: 'servers' must list at least one server such as 'ghcr.io'; leave it out to take every server`);
   }
   return [...new Set(servers)];
 }

@@ -4,6 +4,7 @@
  * (which reads the synthesized manifests).
  */
 import { describeNamespace } from './_names';
+import { hasUserinfo } from './docker-config-json';
 import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from './image-reference';
 import { findNearMisses, hasMatchingKey, normalizeRegistryKey, registryKeyError } from './keyring';
 
@@ -151,7 +152,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
     }
     for (const server of secret.servers ?? []) {
       const keyError = registryKeyError(server);
-      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${keyError}`);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`);
     }
   }
 
@@ -205,12 +206,25 @@ function uncoveredMessage(what: string, image: string, ref: ImageReference, know
   const tried = known.flatMap((s) => s.servers!.map((server) => {
     const normalized = normalizeRegistryKey(server);
     const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
-    return `${shown} in '${s.name}'`;
+    return `${redactKeys(shown, [server])} in '${s.name}'`;
   }));
-  const near = findNearMisses(known.flatMap((s) => s.servers!), ref).map((m) => m.hint);
+  const keys = known.flatMap((s) => s.servers!);
+  const near = findNearMisses(keys, ref).map((m) => redactKeys(m.hint, keys));
   return `${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
     `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +
     '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages';
+}
+
+/**
+ * A key from a Secret read off the manifests may carry `user:password@` before its host (the kubelet's URL parser
+ * drops it and still matches the host): such a key is shown with that part replaced by `***`.
+ */
+function redactKeys(text: string, keys: readonly string[]): string {
+  let shown = text;
+  for (const key of keys) {
+    if (hasUserinfo(key)) shown = shown.split(key).join(key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/, '$1***@'));
+  }
+  return shown;
 }

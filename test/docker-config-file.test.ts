@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { Duration } from 'cdk8s';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -294,7 +295,7 @@ describe('credential helpers', () => {
 
   it('fails when the helper hangs, and kills it', () => {
     const started = Date.now();
-    const message = thrown(() => read({ credHelpers: { 'ghcr.io': 'hang' } }, { helperTimeoutMs: 500 }));
+    const message = thrown(() => read({ credHelpers: { 'ghcr.io': 'hang' } }, { helperTimeout: Duration.millis(500) }));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(message).toMatch(/server 'ghcr\.io': 'docker-credential-hang get' did not answer within 500 ms and was killed/);
     const pid = Number(readFileSync(join(dir, 'hang.pid'), 'utf8').trim());
@@ -307,8 +308,9 @@ describe('credential helpers', () => {
     expect(thrown(() => read({ credsStore: '../evil' }))).toMatch(/'credsStore' must be a helper NAME such as 'pass'/);
   });
 
-  it('fails when the timeout is not a positive number', () => {
-    expect(thrown(() => read({ auths: {} }, { helperTimeoutMs: 0 }))).toMatch(/'helperTimeoutMs' must be a positive whole number/);
+  it('fails when the timeout is zero or not a Duration', () => {
+    expect(thrown(() => read({ auths: {} }, { helperTimeout: Duration.millis(0) }))).toMatch(/'helperTimeout' must be at least 1 ms, got 0 ms/);
+    expect(thrown(() => read({ auths: {} }, { helperTimeout: 500 as any }))).toMatch(/'helperTimeout' must be a Duration such as Duration.hours\(1\)/);
   });
 });
 
