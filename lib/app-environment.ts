@@ -78,7 +78,7 @@ export class AppEnvironmentVariables {
       }
       const inline = setVars.length > 0
         ? validateRegistryCredentials({ server: get('REGISTRY_SERVER'), username: get('REGISTRY_USERNAME'), password: get('REGISTRY_PASSWORD'),
-          email: get('REGISTRY_EMAIL') }, 'environment', { server: 'REGISTRY_SERVER', username: 'REGISTRY_USERNAME',
+          email: get('REGISTRY_EMAIL') }, 'environment variables', { server: 'REGISTRY_SERVER', username: 'REGISTRY_USERNAME',
           password: 'REGISTRY_PASSWORD', email: 'REGISTRY_EMAIL' })
         : undefined;
       const dockerConfig = dockerConfigDir ? readDockerConfig(dockerConfigDir, servers, env) : undefined;
