@@ -4,8 +4,8 @@
  * (which reads the synthesized manifests).
  */
 import { describeNamespace } from './_names';
-import { ImageReference, parseImageReference } from './image-reference';
-import { findNearMisses, hasMatchingKey, normalizeRegistryKey, registryKeyError } from './keyring';
+import { ImageReference, formatImageReference, parseImageReference } from './image-reference';
+import { NearMiss, NearMissKind, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey, registryKeyError } from './keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
 export interface PullSecretFacts {
@@ -163,10 +163,25 @@ function uncoveredMessage(pod: PodFacts, what: string, image: string, ref: Image
     const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
     return `${shown} in '${s.name}'`;
   }));
-  const near = findNearMisses(known.flatMap((s) => s.servers!), ref).map((m) => m.hint);
+  const misses = findNearMisses(known.flatMap((s) => s.servers!), ref);
+  const near = misses.map((m) => m.hint);
   return `${pod.path}: ${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
-    `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +
-    '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages';
+    '; the kubelet would pull it anonymously and fail with ErrImagePull: ' +
+    (keyMatchesImage(ref.domain, ref) ? `add a registry whose server matches '${ref.domain}' ` +
+      '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages'
+      : portFix(ref, misses.find((m) => m.kind === NearMissKind.GLOB)));
+}
+
+/**
+ * The fix for an image whose registry no key can match as written (a bracketed IPv6 address without a port): the
+ * port of the key meant for it, or 443, in both the image and the server. A GLOB near miss has already said why.
+ */
+function portFix(ref: ImageReference, glob: NearMiss | undefined): string {
+  const port = glob ? normalizeRegistryKey(glob.key)!.port : '';
+  const server = `${ref.domain}:${port || '443'}`;
+  const image = formatImageReference({ ...ref, domain: server, name: `${server}/${ref.path}` });
+  return (glob ? '' : `${globHint('', ref)}; `) +
+    `for example the image '${image}' with addRegistry({ server: '${server}', ... }), or declare the image public with publicImages`;
 }
