@@ -233,8 +233,13 @@ function describePort(port: string): string {
 
 // ---- URLsMatch -------------------------------------------------------------------------------------------------
 
-/** `URLsMatchStr(glob, target)`: both sides are re-parsed as schemeless URLs, which is why the key is a string here. */
-function urlsMatch(glob: string, target: string): boolean {
+/**
+ * `URLsMatchStr(glob, target)`: both sides are re-parsed as schemeless URLs, which is why the key is a string here.
+ * The kubelet uses the same function for a credential provider's `matchImages` (`isImageAllowed`).
+ *
+ * @internal
+ */
+export function urlsMatch(glob: string, target: string): boolean {
   const g = parseUrl(`https://${glob}`);
   const t = parseUrl(`https://${target}`);
   if ('error' in g || 'error' in t) {
@@ -292,6 +297,17 @@ function splitHostPort(hostPort: string): { host: string; port: string } {
     return whole;
   }
   return { host, port: hostPort.slice(i + 1) };
+}
+
+/**
+ * Why `ParseSchemelessURL` (Go's `url.Parse` of `'https://' + text`) rejects `text`, or undefined when it accepts it:
+ * the kubelet's test for a valid `matchImages` pattern.
+ *
+ * @internal
+ */
+export function schemelessUrlError(text: string): string | undefined {
+  const parsed = parseUrl(`https://${text}`);
+  return 'error' in parsed ? parsed.error : undefined;
 }
 
 /** Go sorts strings by UTF-8 bytes, which is code point order, not JS's UTF-16 order. */
