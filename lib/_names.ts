@@ -11,11 +11,16 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`)
  * @param context names the owner in the message
  */
 export function checkDns1123Subdomain(field: string, value: string, context: string): void {
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+  if (!isDns1123Subdomain(value)) {
     throw new Error(`${context}: '${field}' must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', ` +
       `starting and ending with a letter or digit, at most 253 characters), got ${JSON.stringify(value)}; ` +
       `for example '${suggestName(value)}'`);
   }
+}
+
+/** Whether `value` is a DNS-1123 subdomain: Kubernetes' `IsDNS1123Subdomain`. */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
 function suggestName(value: string): string {
