@@ -160,14 +160,7 @@ export function readCredentialProviderConfig(path: string): NodeCredentialProvid
       throw new Error(`cannot read credential provider config '${file}': ${(e as NodeJS.ErrnoException).code ?? 'read error'}; ` +
         'pass the file given to the kubelet\'s --image-credential-provider-config');
     }
-    for (const provider of decodeConfig(text, file)) {
-      const earlier = providers.find((p) => p.name === provider.name);
-      if (earlier) {
-        throw new Error(`credential provider config '${file}': provider '${provider.name}' is also declared in '${earlier.source}'; ` +
-          'the kubelet refuses a provider name used twice across its config files: keep one');
-      }
-      providers.push(provider);
-    }
+    providers.push(...decodeConfig(text, file));
   }
   validateProviders(providers, files.length === 1 ? files[0] : path);
   return providers.map(finish);
@@ -228,11 +221,7 @@ export function matchNodeProviders(providers: readonly NodeCredentialProvider[],
 
 /** The first provider, in config order, whose `matchImages` covers the image, or undefined when none does. */
 export function matchNodeProvider(providers: readonly NodeCredentialProvider[], image: ImageReference): NodeProviderMatch | undefined {
-  for (const provider of providers) {
-    const pattern = provider.matchImages.find((p) => urlsMatch(p, image.name));
-    if (pattern !== undefined) return { provider, pattern };
-  }
-  return undefined;
+  return matchNodeProviders(providers, image)[0];
 }
 
 /**
@@ -268,18 +257,21 @@ function failIn(source: string): Fail {
   };
 }
 
-/** A provider as decoded, before validation: `requireServiceAccount` remembers whether it was set at all. */
+/** A provider as decoded, before validation. */
 interface DecodedProvider extends Omit<NodeCredentialProvider, 'apiVersion' | 'tokenAttributes'> {
   readonly apiVersion: string;
   readonly tokenAttributes?: DecodedTokenAttributes;
+  /** Its position under `providers` in its file. */
+  readonly index: number;
 }
 
+/** `tokenAttributes` as decoded: `requireServiceAccount` stays undefined when it was not set, which the kubelet refuses. */
 interface DecodedTokenAttributes extends Omit<ProviderTokenAttributes, 'requireServiceAccount'> {
   readonly requireServiceAccount?: boolean;
 }
 
 function finish(decoded: DecodedProvider): NodeCredentialProvider {
-  const { tokenAttributes: token, ...provider } = decoded;
+  const { tokenAttributes: token, index: _index, ...provider } = decoded;
   return { ...provider, ...(token ? { tokenAttributes: { ...token, requireServiceAccount: token.requireServiceAccount === true } } : {}) };
 }
 
@@ -337,6 +329,7 @@ function decodeProvider(raw: unknown, index: number, configApiVersion: string, s
   return {
     name,
     source,
+    index,
     matchImages,
     apiVersion,
     ...(defaultCacheDuration !== undefined ? { defaultCacheDuration } : {}),
@@ -368,15 +361,18 @@ function validateProviders(providers: readonly DecodedProvider[], source: string
   if (providers.length === 0) {
     failIn(source)('', '\'providers\' must list at least one provider; the kubelet refuses a config without one');
   }
-  const seen = new Map<string, number>();
-  providers.forEach((provider, i) => {
+  const seen = new Map<string, DecodedProvider>();
+  providers.forEach((provider) => {
     const fail: Fail = failIn(provider.source);
-    const where = provider.name !== '' ? `provider '${provider.name}' (providers[${i}]): ` : `providers[${i}]: `;
+    const at = `providers[${provider.index}]`;
+    const where = provider.name !== '' ? `provider '${provider.name}' (${at}): ` : `${at}: `;
     validateName(provider.name, where, fail);
-    if (seen.has(provider.name)) {
-      fail(where, `'name' is also used by providers[${seen.get(provider.name)}]; each provider names its own plugin executable: keep one`);
+    const earlier = seen.get(provider.name);
+    if (earlier) {
+      fail(where, `'name' is also used by providers[${earlier.index}]${earlier.source !== provider.source ? ` in '${earlier.source}'` : ''}; ` +
+        'each provider names its own plugin executable, and the kubelet refuses a name used twice: keep one');
     }
-    seen.set(provider.name, i);
+    seen.set(provider.name, provider);
     if (!provider.apiVersion) {
       fail(where, `'apiVersion' is required; set '${TOKEN_PLUGIN_API_VERSION}'`);
     }
@@ -508,7 +504,8 @@ function yamlParser(): YamlModule {
 
 /** The one document of the file, as the kubelet's decoder would see it. */
 function loadDocument(text: string, fail: Fail): unknown {
-  const json = /^\s*\{/.test(text);
+  // the kubelet picks its JSON decoder when the first byte after spaces, tabs and line breaks is '{'
+  const json = /^[ \t\r\n]*\{/.test(text);
   if (json) {
     try {
       JSON.parse(text);

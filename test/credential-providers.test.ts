@@ -494,8 +494,8 @@ describe('a config directory', () => {
     mkdirSync(d);
     writeFileSync(join(d, '10-ecr.yaml'), ecr('ecr'));
     writeFileSync(join(d, '20-ecr.yaml'), ecr('ecr'));
-    expect(() => readCredentialProviderConfig(d))
-      .toThrow(`credential provider config '${join(d, '20-ecr.yaml')}': provider 'ecr' is also declared in '${join(d, '10-ecr.yaml')}'`);
+    expect(() => readCredentialProviderConfig(d)).toThrow(`credential provider config '${join(d, '20-ecr.yaml')}': provider 'ecr' ` +
+      `(providers[0]): 'name' is also used by providers[0] in '${join(d, '10-ecr.yaml')}'; each provider names its own plugin executable`);
   });
 
   it('fails when the directory has no config file', () => {
