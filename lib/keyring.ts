@@ -31,6 +31,11 @@ export enum NearMissKind {
   CASE = 'case',
   /** A Docker Hub spelling that the kubelet does not use for this image. */
   DOCKER_HUB = 'docker-hub',
+  /**
+   * The key is the image's registry written out, but its host holds a `filepath.Match` pattern character, so it does
+   * not match itself (a bracketed IPv6 address without a port).
+   */
+  GLOB = 'glob',
 }
 
 /** A key that does not match an image but probably was meant to. */
@@ -93,12 +98,15 @@ export function keyMatchesImage(key: string, image: ImageReference): boolean {
 
 /**
  * Whether the kubelet finds any credentials for `image` among `keys`: `matchingKeys(keys, image).length > 0`, with a
- * fast path for the common case of a key that is exactly the image's registry (`host[:port]`, no path), which matches
- * by every rule of `URLsMatch` (same port, same host parts, empty path prefix) without parsing the image as a URL.
+ * fast path for the common case of a key that is exactly the image's registry (`host[:port]`, no path). Such a key
+ * matches by every rule of `URLsMatch` (same port, same host parts, empty path prefix) only while `filepath.Match`
+ * reads its host parts literally, so a key with a pattern character (`[::1]`, whose brackets stay when there is no
+ * port) takes the full matcher.
  */
 export function hasMatchingKey(keys: readonly string[], image: ImageReference): boolean {
   for (const key of keys) {
-    if (normalizeRegistryKey(key)?.key === image.domain) return true;
+    const normalized = normalizeRegistryKey(key);
+    if (normalized !== undefined && normalized.key === image.domain && !hasGlobCharacter(normalized.key)) return true;
   }
   return matchingKeys(keys, image).length > 0;
 }
@@ -127,7 +135,8 @@ export function matchingKeys(keys: readonly string[], image: ImageReference): st
 
 /**
  * Keys that do not match `image` but look meant for it: same host with another port, same host and port with a path
- * that is not a prefix, the host in another case, or a Docker Hub spelling the kubelet does not use for it.
+ * that is not a prefix, the host in another case, a Docker Hub spelling the kubelet does not use for it, or the
+ * image's own registry when that registry cannot match itself (a bracketed IPv6 address without a port).
  */
 export function findNearMisses(keys: readonly string[], image: ImageReference): NearMiss[] {
   const target = parseUrl(`https://${image.name}`);
@@ -136,6 +145,8 @@ export function findNearMisses(keys: readonly string[], image: ImageReference): 
   }
   const imageHost = splitUrlHost(target.host);
   const imagePath = target.path;
+  // When the registry written out is no key for it, advice to "use the key '<registry>'" would be wrong.
+  const registryIsKey = keyMatchesImage(image.domain, image);
   const misses: NearMiss[] = [];
   for (const key of keys) {
     const normalized = normalizeRegistryKey(key);
@@ -148,8 +159,12 @@ export function findNearMisses(keys: readonly string[], image: ImageReference): 
     }
     const keyHost = splitUrlHost(reparsed.host);
     const sameHost = hostsMatch(keyHost.parts, imageHost.parts, false);
+    // filepath.Match does not find '[::1]' in '[::1]', so the host is also compared as text
+    const sameText = !sameHost && hostText(keyHost.parts) === hostText(imageHost.parts);
     const hint = (text: string): string => `pull secret key '${key}' does not match image '${image.original}': ${text}`;
-    if (sameHost && keyHost.port !== imageHost.port) {
+    if ((sameHost || sameText) && !registryIsKey) {
+      misses.push({ key, kind: NearMissKind.GLOB, hint: hint(globHint(keyHost.port, image)) });
+    } else if ((sameHost || sameText) && keyHost.port !== imageHost.port) {
       misses.push({
         key,
         kind: NearMissKind.PORT,
@@ -176,6 +191,20 @@ export function findNearMisses(keys: readonly string[], image: ImageReference): 
   return misses;
 }
 
+/**
+ * Why no key written like the image's registry matches it, and the fix, for an image whose registry does not match
+ * itself. In a valid reference that is a bracketed IPv6 address without a port: `net.SplitHostPort` fails, the
+ * brackets stay, and `filepath.Match` reads `[2001:db8::1]` as a one-character class. With a port the brackets go and
+ * the address is plain text.
+ *
+ * @param keyPort the port of the key that was meant for the image, `''` when it has none
+ * @internal
+ */
+export function globHint(keyPort: string, image: ImageReference): string {
+  return 'the kubelet matches registry keys with filepath.Match, so a bracketed IPv6 host only matches with a port: ' +
+    `use '${image.domain}:${keyPort || '443'}' in both the key and the image${keyPort ? '' : ' (443, or the port the registry listens on)'}`;
+}
+
 function isFallbackFor(normalized: NormalizedKey, image: ImageReference): boolean {
   return normalized.key === DOCKER_HUB_FALLBACK_KEY && isDefaultRegistryMatch(image);
 }
@@ -193,14 +222,30 @@ function dockerHubHint(normalized: NormalizedKey, image: ImageReference): string
     `use the key '${image.domain}'`;
 }
 
+/** The host as text, without the brackets that `net.SplitHostPort` leaves on an IPv6 address without a port, in lower case. */
+function hostText(parts: string[]): string {
+  const host = parts.join('.');
+  return (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host).toLowerCase();
+}
+
+/** Whether `text` holds a character that `filepath.Match` reads as a pattern (`]` too: it closes a class). */
+function hasGlobCharacter(text: string): boolean {
+  return /[*?[\]\\]/.test(text);
+}
+
 function describePort(port: string): string {
   return port === '' ? 'no port' : `port '${port}'`;
 }
 
 // ---- URLsMatch -------------------------------------------------------------------------------------------------
 
-/** `URLsMatchStr(glob, target)`: both sides are re-parsed as schemeless URLs, which is why the key is a string here. */
-function urlsMatch(glob: string, target: string): boolean {
+/**
+ * `URLsMatchStr(glob, target)`: both sides are re-parsed as schemeless URLs, which is why the key is a string here.
+ * The kubelet uses the same function for a credential provider's `matchImages` (`isImageAllowed`).
+ *
+ * @internal
+ */
+export function urlsMatch(glob: string, target: string): boolean {
   const g = parseUrl(`https://${glob}`);
   const t = parseUrl(`https://${target}`);
   if ('error' in g || 'error' in t) {
@@ -258,6 +303,17 @@ function splitHostPort(hostPort: string): { host: string; port: string } {
     return whole;
   }
   return { host, port: hostPort.slice(i + 1) };
+}
+
+/**
+ * Why `ParseSchemelessURL` (Go's `url.Parse` of `'https://' + text`) rejects `text`, or undefined when it accepts it:
+ * the kubelet's test for a valid `matchImages` pattern.
+ *
+ * @internal
+ */
+export function schemelessUrlError(text: string): string | undefined {
+  const parsed = parseUrl(`https://${text}`);
+  return 'error' in parsed ? parsed.error : undefined;
 }
 
 /** Go sorts strings by UTF-8 bytes, which is code point order, not JS's UTF-16 order. */

@@ -5,8 +5,8 @@
  */
 import { describeNamespace } from './_names';
 import { hasUserinfo } from './docker-config-json';
-import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from './image-reference';
-import { findNearMisses, hasMatchingKey, normalizeRegistryKey, registryKeyError } from './keyring';
+import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from './image-reference';
+import { NearMiss, NearMissKind, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey, registryKeyError } from './keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
 export interface PullSecretFacts {
@@ -209,12 +209,27 @@ function uncoveredMessage(what: string, image: string, ref: ImageReference, know
     return `${redactKeys(shown, [server])} in '${s.name}'`;
   }));
   const keys = known.flatMap((s) => s.servers!);
-  const near = findNearMisses(keys, ref).map((m) => redactKeys(m.hint, keys));
+  const misses = findNearMisses(keys, ref);
+  const near = misses.map((m) => redactKeys(m.hint, keys));
   return `${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
-    `; the kubelet would pull it anonymously and fail with ErrImagePull: add a registry whose server matches '${ref.domain}' ` +
-    '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages';
+    '; the kubelet would pull it anonymously and fail with ErrImagePull: ' +
+    (keyMatchesImage(ref.domain, ref) ? `add a registry whose server matches '${ref.domain}' ` +
+      '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages'
+      : portFix(ref, misses.find((m) => m.kind === NearMissKind.GLOB)));
+}
+
+/**
+ * The fix for an image whose registry no key can match as written (a bracketed IPv6 address without a port): the
+ * port of the key meant for it, or 443, in both the image and the server. A GLOB near miss has already said why.
+ */
+function portFix(ref: ImageReference, glob: NearMiss | undefined): string {
+  const port = glob ? normalizeRegistryKey(glob.key)!.port : '';
+  const server = `${ref.domain}:${port || '443'}`;
+  const image = formatImageReference({ ...ref, domain: server, name: `${server}/${ref.path}` });
+  return (glob ? '' : `${globHint('', ref)}; `) +
+    `for example the image '${image}' with addRegistry({ server: '${server}', ... }), or declare the image public with publicImages`;
 }
 
 /**
