@@ -149,7 +149,6 @@ const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const TOKEN_REUSE_MARGIN_MS = 10_000;
 // the spec's default lifetime of a token that does not say (token.md: expires_in defaults to 60 seconds)
 const DEFAULT_TOKEN_SECONDS = 60;
-const MAX_BODY_CHARS = 1 << 20;
 
 // the cause codes of a fetch to a server that answered the TLS ClientHello with something that is not TLS
 const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
@@ -438,7 +437,7 @@ class LoginSession {
       try {
         const response = await this.fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
         const body = method === 'HEAD' ? '' : await response.text();
-        return { kind: 'http', status: response.status, headers: response.headers, body: body.slice(0, MAX_BODY_CHARS) };
+        return { kind: 'http', status: response.status, headers: response.headers, body };
       } catch (e) {
         return this.failure(e, url);
       }
