@@ -113,7 +113,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     // -i reads the password from stdin, so it never shows up in a process listing
     fs.writeFileSync(htpasswdFile, execFileSync('htpasswd', ['-niB', username], { input: password }));
     const registry = await startRegistryProcess(dir, {
-      auth: ['  htpasswd:', '    realm: test-registry', `    path: ${htpasswdFile}`],
+      auth: ['  htpasswd:', '    realm: test-registry', `    path: ${JSON.stringify(htpasswdFile)}`],
       tls: options.tls,
     });
     return {
@@ -263,11 +263,12 @@ async function tryStart(dir: string, registryConfig: RegistryConfig, port: numbe
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${path.join(dir, 'storage')}`,
+    // paths as JSON strings, which YAML reads as double-quoted scalars: any TMPDIR works
+    `    rootdirectory: ${JSON.stringify(path.join(dir, 'storage'))}`,
     'http:',
     `  addr: 127.0.0.1:${port}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
-    ...(tls ? ['  tls:', `    certificate: ${tls.certificate}`, `    key: ${tls.key}`] : []),
+    ...(tls ? ['  tls:', `    certificate: ${JSON.stringify(tls.certificate)}`, `    key: ${JSON.stringify(tls.key)}`] : []),
     'auth:',
     ...registryConfig.auth,
     '',

@@ -47,10 +47,10 @@ export async function startTokenRegistry(options: TokenRegistryOptions): Promise
     const registry = await startRegistryProcess(dir, {
       auth: [
         '  token:',
-        `    realm: ${tokenServer.realm}`,
-        `    service: ${tokenServer.service}`,
-        `    issuer: ${tokenServer.issuer}`,
-        `    rootcertbundle: ${tokenServer.rootCertBundle}`,
+        `    realm: ${JSON.stringify(tokenServer.realm)}`,
+        `    service: ${JSON.stringify(tokenServer.service)}`,
+        `    issuer: ${JSON.stringify(tokenServer.issuer)}`,
+        `    rootcertbundle: ${JSON.stringify(tokenServer.rootCertBundle)}`,
       ],
       tls: options.tls,
     });
