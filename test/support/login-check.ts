@@ -19,9 +19,14 @@ export function target(host: string, repository: string, reference: string, cred
 /**
  * Runs `checkLogins` in a fresh node process with exactly `env` (plus PATH and HOME), the targets on stdin. The child
  * is killed by its PID if it outlives the limit.
+ *
+ * @param script the child script: login-check-child.ts through tsx by default, or its compiled JavaScript
  */
-export async function checkLoginsInChild(targets: LoginTarget[], options: LoginOptions, env: NodeJS.ProcessEnv): Promise<LoginResult[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
+export async function checkLoginsInChild(
+  targets: LoginTarget[], options: LoginOptions, env: NodeJS.ProcessEnv, script: string = CHILD_SCRIPT,
+): Promise<LoginResult[]> {
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
