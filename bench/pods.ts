@@ -8,7 +8,8 @@ const ROOT = path.resolve(__dirname, '..');
 // the worker runs as compiled JavaScript, so that no run pays (or, cached, skips) a TypeScript transpile
 const WORKER = path.join(ROOT, '.bench', 'bench', 'pods-worker.js');
 
-function compileWorker(): void {
+/** Compiles lib/ and the bench workers (bench/tsconfig.json) into .bench/. */
+export function compileWorker(): void {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(__dirname, 'tsconfig.json')], {
     cwd: ROOT, encoding: 'utf8', timeout: 300_000,
   });

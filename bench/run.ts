@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, side by side in one run, printing figures and ratios (never asserting on time).
 // BENCH_RUNS sets the number of alternating runs (default 9), BENCH_PODS the number of pods (default 10000).
+// BENCH_LOGIN=0 leaves out the live login check against skopeo (about 45 s: two registries, 200 images).
+import { benchLoginCheck } from './login-check';
 import { benchPods } from './pods';
 import { benchSynthTime } from './synth-time';
 
@@ -12,3 +14,13 @@ for (const [name, ms] of Object.entries(synth)) console.log(`  ${name.padEnd(55)
 console.log(`  ratio npm run synth / template: ${(ours / template).toFixed(2)}`);
 
 for (const line of benchPods(runs, Number(process.env.BENCH_PODS ?? 10000))) console.log(line);
+
+if (process.env.BENCH_LOGIN !== '0') {
+  benchLoginCheck(Number(process.env.BENCH_LOGIN_RUNS ?? 5)).then(
+    (lines) => lines.forEach((line) => console.log(line)),
+    (e: Error) => {
+      console.error(`login check bench: ${e.message}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -7,6 +7,8 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +32,45 @@ export interface RunningRegistry {
   /** The registry process. */
   readonly pid: number;
   /** Stops the process by its PID (SIGTERM, then SIGKILL) and removes its files. */
+  stop(): Promise<void>;
+}
+
+/** PEM files for a registry that serves HTTPS. */
+export interface RegistryTls {
+  /** The server certificate (with SAN IP 127.0.0.1). */
+  readonly certificate: string;
+  readonly key: string;
+  /** The CA that signed it, for waiting on the registry without trusting everything. */
+  readonly ca: string;
+}
+
+/** What {@link startRegistry} can change. */
+export interface StartRegistryOptions {
+  /**
+   * Serve HTTPS with these files.
+   *
+   * @default - plain HTTP
+   */
+  readonly tls?: RegistryTls;
+}
+
+/** The parts of a docker-registry configuration that differ from one test registry to the next. */
+export interface RegistryConfig {
+  /** The lines of the `auth:` section, each indented by two spaces. */
+  readonly auth: string[];
+  /**
+   * Serve HTTPS with these files.
+   *
+   * @default - plain HTTP
+   */
+  readonly tls?: RegistryTls;
+}
+
+/** A docker-registry process started by {@link startRegistryProcess}. */
+export interface RegistryProcess {
+  readonly port: number;
+  readonly pid: number;
+  /** Stops the process by its PID (SIGTERM, then SIGKILL); the caller removes the directory. */
   stop(): Promise<void>;
 }
 
@@ -63,7 +104,7 @@ process.on('exit', () => {
  * Starts `docker-registry` on a free port of 127.0.0.1 with htpasswd (bcrypt) auth for one fake user and waits
  * until it answers `GET /v2/` with 401.
  */
-export async function startRegistry(): Promise<RunningRegistry> {
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-'));
   try {
     const username = 'ci-user';
@@ -71,30 +112,41 @@ export async function startRegistry(): Promise<RunningRegistry> {
     const htpasswdFile = path.join(dir, 'htpasswd');
     // -i reads the password from stdin, so it never shows up in a process listing
     fs.writeFileSync(htpasswdFile, execFileSync('htpasswd', ['-niB', username], { input: password }));
-
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const started = await tryStart(dir, htpasswdFile, port);
-      if (started.child) {
-        const child = started.child;
-        return {
-          host: `127.0.0.1:${port}`,
-          username,
-          password,
-          pid: child.pid!,
-          stop: async () => {
-            await stopProcess(child);
-            fs.rmSync(dir, { recursive: true, force: true });
-          },
-        };
-      }
-      if (!/address already in use/i.test(started.log) || attempt === BIND_ATTEMPTS) {
-        throw new Error(`docker-registry did not start on 127.0.0.1:${port}: ${started.log.trim() || '(no output)'}`);
-      }
-    }
+    const registry = await startRegistryProcess(dir, {
+      auth: ['  htpasswd:', '    realm: test-registry', `    path: ${JSON.stringify(htpasswdFile)}`],
+      tls: options.tls,
+    });
+    return {
+      host: `127.0.0.1:${registry.port}`,
+      username,
+      password,
+      pid: registry.pid,
+      stop: async () => {
+        await registry.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * Starts `docker-registry` with its storage, config and log in `dir`, on a free port of 127.0.0.1 (retrying when
+ * someone else takes the port first), and waits until it answers `GET /v2/` with 401.
+ */
+export async function startRegistryProcess(dir: string, config: RegistryConfig): Promise<RegistryProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const started = await tryStart(dir, config, port);
+    if (started.child) {
+      const child = started.child;
+      return { port, pid: child.pid!, stop: () => stopProcess(child) };
+    }
+    if (!/address already in use/i.test(started.log) || attempt === BIND_ATTEMPTS) {
+      throw new Error(`docker-registry did not start on 127.0.0.1:${port}: ${started.log.trim() || '(no output)'}`);
+    }
   }
 }
 
@@ -158,6 +210,18 @@ export function wrongPassword(password: string): string {
   return (password.startsWith('a') ? 'b' : 'a') + password.slice(1);
 }
 
+/** An environment for skopeo in which only the files it is given hold credentials: everything points into `home`. */
+export function isolatedSkopeoEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_RUNTIME_DIR: path.join(home, 'run'),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    DOCKER_CONFIG: path.join(home, 'docker'),
+    REGISTRY_AUTH_FILE: path.join(home, 'auth.json'),
+  };
+}
+
 /** Runs skopeo with an environment of its own (see {@link skopeoInspect}) and a time limit. */
 function runSkopeo(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'skopeo-home-'));
@@ -166,14 +230,7 @@ function runSkopeo(args: string[]): { status: number | null; stdout: string; std
       encoding: 'utf8',
       timeout: SKOPEO_TIMEOUT_MS,
       killSignal: 'SIGKILL',
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        XDG_RUNTIME_DIR: path.join(home, 'run'),
-        XDG_CONFIG_HOME: path.join(home, 'config'),
-        DOCKER_CONFIG: path.join(home, 'docker'),
-        REGISTRY_AUTH_FILE: path.join(home, 'auth.json'),
-      },
+      env: isolatedSkopeoEnv(home),
     });
     const timedOut = result.error ? `skopeo did not finish: ${result.error.message}\n` : '';
     return { status: result.status, stdout: result.stdout ?? '', stderr: timedOut + (result.stderr ?? '') };
@@ -183,7 +240,7 @@ function runSkopeo(args: string[]): { status: number | null; stdout: string; std
 }
 
 /** A port that was free a moment ago; the registry may still lose it to someone else, hence the retries. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -195,8 +252,9 @@ function freePort(): Promise<number> {
 }
 
 /** Starts the registry on `port`; gives back the running process, or the log of one that exited or never got ready. */
-async function tryStart(dir: string, htpasswdFile: string, port: number): Promise<{ child?: ChildProcess; log: string }> {
+async function tryStart(dir: string, registryConfig: RegistryConfig, port: number): Promise<{ child?: ChildProcess; log: string }> {
   const config = path.join(dir, `config-${port}.yml`);
+  const tls = registryConfig.tls;
   fs.writeFileSync(config, [
     'version: 0.1',
     'log:',
@@ -205,14 +263,14 @@ async function tryStart(dir: string, htpasswdFile: string, port: number): Promis
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${path.join(dir, 'storage')}`,
+    // paths as JSON strings, which YAML reads as double-quoted scalars: any TMPDIR works
+    `    rootdirectory: ${JSON.stringify(path.join(dir, 'storage'))}`,
     'http:',
     `  addr: 127.0.0.1:${port}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
+    ...(tls ? ['  tls:', `    certificate: ${JSON.stringify(tls.certificate)}`, `    key: ${JSON.stringify(tls.key)}`] : []),
     'auth:',
-    '  htpasswd:',
-    '    realm: test-registry',
-    `    path: ${htpasswdFile}`,
+    ...registryConfig.auth,
     '',
   ].join('\n'));
   // the log goes to a file, not a pipe: a pipe nobody drains (while a test blocks in spawnSync) could stall the registry
@@ -230,13 +288,14 @@ async function tryStart(dir: string, htpasswdFile: string, port: number): Promis
   }
   running.set(child.pid, child);
   const readLog = () => fs.readFileSync(logFile, 'utf8');
+  const ca = tls && fs.readFileSync(tls.ca, 'utf8');
 
   for (let poll = 0; poll < READY_POLLS; poll++) {
     if (child.exitCode !== null || child.signalCode !== null) {
       running.delete(child.pid);
       return { log: readLog() };
     }
-    if (await answers401(port)) {
+    if (await answers401(port, ca)) {
       return { child, log: '' };
     }
     await sleep(READY_POLL_MS);
@@ -245,17 +304,24 @@ async function tryStart(dir: string, htpasswdFile: string, port: number): Promis
   return { log: `no 401 from /v2/ after ${READY_POLLS * READY_POLL_MS} ms; registry log: ${readLog()}` };
 }
 
-async function answers401(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1_000) });
-    return response.status === 401;
-  } catch {
-    return false;
-  }
+/** Whether `GET /v2/` answers 401; over HTTPS, trusting only `ca`. */
+function answers401(port: number, ca?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const options = { host: '127.0.0.1', port, path: '/v2/', timeout: 1_000 };
+    const request = ca
+      ? https.get({ ...options, ca }, (response) => answered(response))
+      : http.get(options, (response) => answered(response));
+    const answered = (response: http.IncomingMessage) => {
+      response.resume();
+      resolve(response.statusCode === 401);
+    };
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
 }
 
 /** SIGTERM by PID, then SIGKILL if it is still there after a bounded wait. */
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   const pid = child.pid!;
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -275,7 +341,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Writes an OCI image layout (https://github.com/opencontainers/image-spec/blob/main/image-layout.md) by hand. */
-function writeTinyOciLayout(dir: string, tag: string): void {
+export function writeTinyOciLayout(dir: string, tag: string): void {
   const blobs = path.join(dir, 'blobs', 'sha256');
   fs.mkdirSync(blobs, { recursive: true });
   const writeBlob = (mediaType: string, content: Buffer) => {
