@@ -1,7 +1,8 @@
 // The default app: the "pull an image from a private registry" task, with its input from the environment
 // (see README, "Environment variables"). All logic lives in lib/; this file only wires it up.
 import { App } from 'cdk8s';
-import { AppEnvironmentVariables, PrivateRegistryChart } from './lib';
+import { AppEnvironmentVariables } from './app/environment';
+import { PrivateRegistryChart } from './app/private-registry-chart';
 
 try {
   const { chartProps, notice } = AppEnvironmentVariables.read(process.env);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkLogins, LoginCredential, LoginResult, LoginTarget } from '../lib/_registry-login';
+import { checkLogins, LoginCredential, LoginResult, LoginTarget } from '../lib/registry/login';
 import { checkLoginsInChild } from '../test/support/login-check';
 import { compileWorker } from './pods';
 import { authfileJson, pushTinyImage, startRegistry } from '../test/support/registry';

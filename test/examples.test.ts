@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { build as buildServiceAccount } from '../examples/service-account';
 import { build as buildTwoRegistries } from '../examples/two-registries';
-import { checkManifests } from '../lib';
+import { checkManifests } from '../lib/check/manifest-check';
 import { validateManifest } from './support/schema';
 
 /** The `auths` of a synthesized pull secret, decoded. */

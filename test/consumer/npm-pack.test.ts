@@ -1,5 +1,6 @@
-// A consumer's view: pack the library as npm would publish it, install the tarball into a fresh cdk8s app, compile the
-// README's example there with strict TypeScript and synthesize it with the cdk8s CLI.
+// A consumer's view: compile the library with jsii as it is published, pack it with npm, install the tarball into fresh
+// projects, and let real tools judge it: strict TypeScript 5.9 and 7 (without @types/node), the cdk8s CLI with the
+// README's example and plugin configuration, and jsii-pacmak, which generates the Python, Java, Go and .NET bindings.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const PACMAK = path.join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak');
+// the TypeScript that `npm install typescript` gives a consumer today: the native compiler, without ts-node's JS API
+const TYPESCRIPT_7 = '7.0.2';
 const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
 
 /** The first ```LANG block after the marker in README.md. */
 function readmeExample(marker: string, lang = 'ts'): string {
@@ -22,32 +28,56 @@ function readmeExample(marker: string, lang = 'ts'): string {
   return m[1];
 }
 
+function npmInstall(dir: string, packages: string[]): void {
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), version: '0.0.0', private: true }));
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...packages],
+    { cwd: dir, encoding: 'utf8', timeout: 180_000, stdio: 'pipe' });
+}
+
 let work: string;
 let app: string;
+let typesOnly: string;
 let packedFiles: string[];
+let compileOutput: string;
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
   app = path.join(work, 'app');
+  typesOnly = path.join(work, 'types-only');
   fs.mkdirSync(app);
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 }));
+  fs.mkdirSync(typesOnly);
+  // the build the package ships: jsii, which fails on any warning
+  compileOutput = execFileSync('npm', ['run', '--silent', 'compile'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, ...QUIET } });
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 }));
   packedFiles = packed[0].files.map((f: { path: string }) => f.path);
   const tarball = path.join(work, packed[0].filename);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball,
-    `cdk8s@${version('cdk8s')}`, `constructs@${version('constructs')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`, '@types/node@20'],
-  { cwd: app, encoding: 'utf8', timeout: 180_000, stdio: 'pipe' });
-}, 300_000);
+  const peers = [`cdk8s@${version('cdk8s')}`, `constructs@${version('constructs')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`];
+  npmInstall(app, [tarball, ...peers, '@types/node@20']);
+  // no @types/node here: a consumer's TypeScript must not need it to read our declarations
+  npmInstall(typesOnly, [tarball, ...peers, `typescript@${TYPESCRIPT_7}`]);
+}, 600_000);
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('the published package', () => {
-  it('ships only the compiled library and its typings', () => {
+  it('compiles with jsii without a warning', () => {
+    expect(compileOutput).toMatch(/Errors: 0 \| Warnings: 0/);
+  });
+
+  it('ships only the compiled library, its typings and the jsii assembly: no default-app code', () => {
     expect(packedFiles).toContain('build/lib/index.js');
     expect(packedFiles).toContain('build/lib/index.d.ts');
-    expect(packedFiles.filter((f) => !/^build\/lib\/.*\.(js|d\.ts)$|^(package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(packedFiles).toContain('.jsii');
+    expect(packedFiles.filter((f) => !/^build\/lib\/.*\.(js|d\.ts)$|^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f))).toEqual([]);
+    expect(packedFiles.filter((f) => /environment|private-registry-chart|main\./.test(f))).toEqual([]);
+    // every compiled file comes from a source file that exists now (no stale output of an earlier layout)
+    for (const f of packedFiles.filter((p) => p.endsWith('.js'))) {
+      expect(fs.existsSync(path.join(ROOT, f.replace(/^build\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+    }
   });
 
   it('runs no app when imported', () => {
@@ -57,12 +87,63 @@ describe('the published package', () => {
     expect(fs.existsSync(path.join(app, 'dist'))).toBe(false);
   });
 
+  it('exports at runtime only names that are types of the jsii assembly', () => {
+    const installed = path.join(typesOnly, 'node_modules', 'cdk8s-private-registry');
+    const assembly = JSON.parse(fs.readFileSync(path.join(installed, '.jsii'), 'utf8'));
+    const names = JSON.parse(execFileSync(process.execPath, ['-e', 'console.log(JSON.stringify(Object.keys(require("cdk8s-private-registry"))))'],
+      { cwd: typesOnly, encoding: 'utf8', timeout: 30_000 }));
+    expect(names.length).toBeGreaterThanOrEqual(20);
+    expect(names.filter((n: string) => assembly.types[`${assembly.name}.${n}`] === undefined)).toEqual([]);
+    // and the assembly declares a binding for each of the four languages
+    expect(Object.keys(assembly.targets).sort()).toEqual(['dotnet', 'go', 'java', 'js', 'python']);
+    expect(assembly.targets.python.module).toBe('cdk8s_private_registry');
+  });
+
+  it('has typings that strict TypeScript 5.9 and 7 read without @types/node or skipLibCheck', () => {
+    fs.writeFileSync(path.join(typesOnly, 'use.ts'), [
+      'import { App, Chart, Duration } from \'cdk8s\';',
+      'import * as lib from \'cdk8s-private-registry\';',
+      'const app = new App();',
+      'const chart = new Chart(app, \'c\', { namespace: \'apps\' });',
+      'const secret = new lib.PrivateRegistrySecret(chart, \'r\', { server: \'ghcr.io\', username: \'u\', password: \'FAKE-types-pw\' });',
+      'new lib.PrivateDeployment(chart, \'d\', { containers: [{ image: \'ghcr.io/a/b:1\' }], registrySecrets: [secret] });',
+      'const options: lib.DockerConfigFileOptions = { helperTimeout: Duration.seconds(5), servers: [\'ghcr.io\'] };',
+      'const ref: lib.ImageReference = lib.ImageReference.parse(\'nginx\');',
+      'const plugin = new lib.PullCheckValidation({ publicImages: [ref.toString()] });',
+      'void options; void plugin; app.synth();',
+      '',
+    ].join('\n'));
+    const flags = ['--strict', '--noEmit', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'use.ts'];
+    // each compiler's own output is what a consumer sees; both must be silent
+    expect(execFileSync(process.execPath, [TSC, ...flags], { cwd: typesOnly, encoding: 'utf8', timeout: 120_000 })).toBe('');
+    const tsc7 = path.join(typesOnly, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(execFileSync(process.execPath, [tsc7, '--version'], { cwd: typesOnly, encoding: 'utf8' }).trim()).toBe(`Version ${TYPESCRIPT_7}`);
+    expect(execFileSync(process.execPath, [tsc7, ...flags], { cwd: typesOnly, encoding: 'utf8', timeout: 120_000 })).toBe('');
+    expect(fs.existsSync(path.join(typesOnly, 'node_modules', '@types', 'node'))).toBe(false);
+  });
+
+  it('generates the Python, Java, Go and .NET bindings with jsii-pacmak', () => {
+    const installed = path.join(typesOnly, 'node_modules', 'cdk8s-private-registry');
+    const out = path.join(work, 'bindings');
+    execFileSync(process.execPath, [PACMAK, '--code-only', '--targets', 'python,java,go,dotnet', '--outdir', out,
+      '--pack-command', 'npm pack --ignore-scripts', installed],
+    { cwd: typesOnly, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...QUIET }, stdio: 'pipe' });
+    const read = (...p: string[]): string => fs.readFileSync(path.join(out, ...p), 'utf8');
+    expect(read('python', 'src', 'cdk8s_private_registry', '__init__.py')).toMatch(/^class PrivateRegistrySecret\(/m);
+    const javaDir = path.join(out, 'java', 'src', 'main', 'java', ...pkg.jsii.targets.java.package.split('.'));
+    expect(fs.readdirSync(javaDir)).toContain('PrivateRegistrySecret.java');
+    const goDir = path.join(out, 'go', 'cdk8sprivateregistry');
+    expect(fs.readdirSync(goDir)).toContain('PrivateRegistrySecret.go');
+    const dotnetDir = path.join(out, 'dotnet', pkg.jsii.targets.dotnet.packageId);
+    expect(fs.readdirSync(dotnetDir)).toContain(`${pkg.jsii.targets.dotnet.namespace}`);
+  });
+
   it('compiles the README example with strict TypeScript and synthesizes it with the cdk8s CLI', () => {
     fs.writeFileSync(path.join(app, 'main.ts'), readmeExample('<!-- example: quick start -->'));
     // the pull-check plugin enabled exactly as the README tells another app to
     fs.writeFileSync(path.join(app, 'cdk8s.yaml'), readmeExample('<!-- example: plugin config -->', 'yaml'));
     execFileSync(process.execPath, [TSC, '--strict', '--noUnusedLocals', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node',
-      '--esModuleInterop', '--skipLibCheck', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+      '--esModuleInterop', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
     const synthOutput = execFileSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
       cwd: app, encoding: 'utf8', timeout: 120_000, stdio: 'pipe',
       env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false',

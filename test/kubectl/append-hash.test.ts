@@ -2,7 +2,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { PrivatePod, PrivateRegistrySecret, checkManifests } from '../../lib';
+import { PrivatePod, PrivateRegistrySecret } from '../../lib';
+import { checkManifests } from '../../lib/check/manifest-check';
 import { kubectlDockerRegistrySecret } from '../support/kubectl';
 
 const CASES = [

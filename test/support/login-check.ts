@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { LoginCredential, LoginOptions, LoginResult, LoginTarget } from '../../lib/_registry-login';
+import { LoginCredential, LoginOptions, LoginResult, LoginTarget } from '../../lib/registry/login';
 
 const CHILD_SCRIPT = path.join(__dirname, 'login-check-child.ts');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

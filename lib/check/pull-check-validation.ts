@@ -1,0 +1,126 @@
+/**
+ * The pull check as a cdk8s validation plugin: `cdk8s synth` runs it over the whole output, so plain cdk8s-plus
+ * workloads and raw ApiObjects are judged too. Enable it in cdk8s.yaml (see the README):
+ *
+ *   validations:
+ *     - package: cdk8s-private-registry
+ *       version: <the installed version>
+ *       class: PullCheckValidation
+ */
+import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from './annotations';
+import { OPTIONS_RESOURCE, checkManifests } from './manifest-check';
+import { PullCheckRule } from './pull-check';
+
+// The cdk8s CLI's plugin types, described here so that the library does not depend on cdk8s-cli (and so that jsii sees them).
+
+/** One resource that breaks a rule, as the cdk8s CLI reports it. */
+export interface PullCheckViolatingResource {
+  /** `Kind namespace/name` of the object. */
+  readonly resourceName: string;
+  /** Where in the object, as JSON paths (`spec.containers[0].image`); the CLI counts these as occurrences. */
+  readonly locations: string[];
+  /** The manifest file the object is in. */
+  readonly manifestPath: string;
+}
+
+/** One violation, as the cdk8s CLI reports it. */
+export interface PullCheckViolation {
+  /** The rule, such as `image-coverage`. */
+  readonly ruleName: string;
+  /** What is wrong, in one line. */
+  readonly recommendation: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** The objects that break the rule. */
+  readonly violatingResources: PullCheckViolatingResource[];
+}
+
+/** The report a validation plugin fills in (the cdk8s CLI's `ValidationReport`). */
+export interface IPullCheckValidationReport {
+  /** Adds a violation. */
+  addViolation(violation: PullCheckViolation): void;
+  /** Submits the report: `success` or `failure`, and a summary. */
+  submit(status: string, metadata?: { [key: string]: string }): void;
+}
+
+/** Where a validation plugin prints (the cdk8s CLI's `ValidationLogger`). */
+export interface IPullCheckValidationLogger {
+  /** Prints one message. */
+  log(message: string): void;
+}
+
+/** What the cdk8s CLI hands a validation plugin (its `ValidationContext`). */
+export interface IPullCheckValidationContext {
+  /** Paths of the synthesized manifests. */
+  readonly manifests: string[];
+  /** Collects violations. */
+  readonly report: IPullCheckValidationReport;
+  /** Prints to the synth output. */
+  readonly logger: IPullCheckValidationLogger;
+  /** Parses one manifest into its objects. */
+  parseManifest(manifestPath: string): any[];
+}
+
+const FIXES: { [rule: string]: string } = {
+  [PullCheckRule.IMAGE_COVERAGE]: 'add a registry whose server matches the image to one of the pod\'s pull secrets, or declare the image public',
+  [PullCheckRule.SECRET_NAMESPACE]: 'create the pull secret in the namespace of the pods that use it',
+  [PullCheckRule.IMAGE_REFERENCE]: 'write the image as [registry/]repository[:tag][@digest] with a lower-case repository',
+  [PullCheckRule.SECRET_CONTENT]: 'regenerate the pull secret (PrivateRegistrySecret, or kubectl create secret docker-registry)',
+};
+
+/** Properties for the plugin, from `properties:` in cdk8s.yaml. */
+export interface PullCheckValidationProps {
+  /**
+   * Images or repositories pulled without credentials on purpose, for every pod (`nginx`, `ghcr.io/org/tool`).
+   *
+   * @default - none
+   */
+  readonly publicImages?: string[];
+}
+
+const KNOWN_PROPERTIES = ['publicImages'];
+
+/** A cdk8s validation plugin that fails `cdk8s synth` when the kubelet would fail to pull an image. */
+export class PullCheckValidation {
+  /** The annotation through which a SealedSecret or ExternalSecret declares the `auths` servers the check cannot read. */
+  public static readonly SERVERS_ANNOTATION = SERVERS_ANNOTATION;
+
+  /** The annotation through which a pod-bearing object declares the images it pulls without credentials on purpose. */
+  public static readonly PUBLIC_IMAGES_ANNOTATION = PUBLIC_IMAGES_ANNOTATION;
+
+  /**
+   * @param props the `properties:` of the plugin in cdk8s.yaml
+   */
+  constructor(private readonly props: PullCheckValidationProps = {}) {}
+
+  /** Checks every manifest of the synth output. */
+  public validate(context: IPullCheckValidationContext): void {
+    const objects: any[] = [];
+    const origin: string[] = [];
+    for (const manifest of context.manifests) {
+      for (const o of context.parseManifest(manifest)) {
+        objects.push(o);
+        origin.push(manifest);
+      }
+    }
+    const props: Record<string, unknown> = this.props !== null && typeof this.props === 'object' ? { ...this.props } : {};
+    const result = checkManifests(objects, props);
+    // a misspelled property would otherwise do nothing, silently
+    const unknown = Object.keys(props).filter((k) => !KNOWN_PROPERTIES.includes(k));
+    const optionErrors = unknown.map((k) => ({
+      rule: 'plugin-properties', resource: OPTIONS_RESOURCE, index: -1, location: k,
+      message: `unknown property '${k}'; the pull check knows ${KNOWN_PROPERTIES.map((p) => `'${p}'`).join(', ')}: fix or remove it in cdk8s.yaml`,
+    }));
+    for (const warning of result.warnings) context.logger.log(`warning: ${warning}`);
+    for (const e of [...optionErrors, ...result.errors]) {
+      context.report.addViolation({
+        ruleName: e.rule,
+        recommendation: e.message,
+        fix: FIXES[e.rule] ?? 'fix the properties of the pull-check plugin in cdk8s.yaml',
+        violatingResources: [{ resourceName: e.resource, locations: [e.location ?? 'metadata.name'], manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
+      });
+    }
+    const failed = result.errors.length + optionErrors.length > 0;
+    context.report.submit(failed ? 'failure' : 'success', { podsChecked: String(result.podsChecked) });
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The synth-time pull check: for each container image of a pod, would the kubelet find credentials in the pod's pull
+ * secrets? Pure logic on plain facts, shared by the constructs (`node.addValidation`) and the cdk8s validation plugin
+ * (which reads the synthesized manifests).
+ */
+import { CachingUrlParser, UrlParser } from '../go/url';
+import { describeNamespace } from './messages';
+import { hasUserinfo } from '../docker/credentials';
+import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
+import {
+  NearMiss, NearMissKind, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey, registryKeyError,
+} from '../kubelet/keyring';
+
+/** What is known at synth time about one pull secret a pod lists. */
+export interface PullSecretFacts {
+  /** The Secret's name. */
+  readonly name: string;
+  /**
+   * The keys under `auths`.
+   *
+   * @default - unknown: images cannot be judged against this secret
+   */
+  readonly servers?: string[];
+  /**
+   * Whether `namespace` is known. A secret referred to by name without a declared namespace is assumed to be in the
+   * pod's namespace.
+   *
+   * @default false
+   */
+  readonly namespaceKnown?: boolean;
+  /**
+   * The namespace the Secret is created in; undefined (when known) means no namespace is set, so it lands in
+   * kubectl's current namespace.
+   *
+   * @default - none
+   */
+  readonly namespace?: string;
+}
+
+/** One container of a pod. */
+export interface ContainerFacts {
+  /** The container's name. */
+  readonly name: string;
+  /** The image as written. */
+  readonly image: string;
+  /**
+   * Whether it is an init container, for messages.
+   *
+   * @default false
+   */
+  readonly init?: boolean;
+  /**
+   * Where the image is in the object, as a JSON path (`spec.template.spec.containers[0].image`), for reports.
+   *
+   * @default - not known
+   */
+  readonly location?: string;
+}
+
+/** What the check needs to know about one pod (or pod template). */
+export interface PodFacts {
+  /**
+   * Names the pod at the start of each message: `Kind namespace/name` of a manifest. Left out for a construct, whose
+   * path cdk8s puts in front of a validation message itself.
+   *
+   * @default - messages start with what is wrong
+   */
+  readonly path?: string;
+  /**
+   * The pod's namespace; undefined means none is set (kubectl's current namespace).
+   *
+   * @default - none
+   */
+  readonly namespace?: string;
+  /** Every container and init container. */
+  readonly containers: ContainerFacts[];
+  /** The pull secrets the kubelet will read for this pod, in order. */
+  readonly secrets: PullSecretFacts[];
+  /**
+   * Where the secrets come from, for messages (`imagePullSecrets`, or the service account's).
+   *
+   * @default 'imagePullSecrets'
+   */
+  readonly secretsSource?: string;
+  /**
+   * Images or repositories declared public: they are pulled without credentials on purpose and not checked.
+   *
+   * @default - none
+   */
+  readonly publicImages?: string[];
+  /**
+   * Where `publicImages` was declared, for the message when an entry is not a valid reference.
+   *
+   * @default 'publicImages'
+   */
+  readonly publicImagesSource?: string;
+  /**
+   * The URL parser for registry keys and image names: one that remembers, shared by every pod of an app or a manifest
+   * check, saves parsing the same few keys thousands of times.
+   *
+   * @default - a parser of its own
+   */
+  readonly urls?: UrlParser;
+  /**
+   * Where `publicImages` is in the object, as a JSON path, for reports.
+   *
+   * @default - not known
+   */
+  readonly publicImagesLocation?: string;
+}
+
+/** The rule a finding breaks, for reports (the cdk8s validation plugin names it). */
+export enum PullCheckRule {
+  /** An image reference the kubelet cannot parse. */
+  IMAGE_REFERENCE = 'image-reference',
+  /** An image no pull secret key covers. */
+  IMAGE_COVERAGE = 'image-coverage',
+  /** A pull secret outside the pod's namespace. */
+  SECRET_NAMESPACE = 'secret-namespace',
+  /** An `auths` key the kubelet skips, or a pull secret it cannot read. */
+  SECRET_CONTENT = 'secret-content',
+}
+
+/** One finding: what would make the kubelet fail a pull. */
+export interface PullCheckError {
+  /** The rule. */
+  readonly rule: PullCheckRule;
+  /** One line: what is wrong, the values, and how to fix it. */
+  readonly message: string;
+  /**
+   * Where in the object the problem is, as a JSON path (`spec.containers[0].image`).
+   *
+   * @default - the object as a whole
+   */
+  readonly location?: string;
+}
+
+/** The outcome of checking one pod. */
+export interface PullCheckResult {
+  /** What would make the kubelet fail the pull; synthesis fails on these. */
+  readonly errors: PullCheckError[];
+  /** What the check cannot judge; printed, synthesis goes on. */
+  readonly warnings: string[];
+}
+
+/** Checks one pod as the kubelet would pull its images. */
+export function checkPodPulls(pod: PodFacts): PullCheckResult {
+  const urls = pod.urls ?? new CachingUrlParser();
+  const errors: PullCheckError[] = [];
+  const warnings: string[] = [];
+  const at = pod.path === undefined ? '' : `${pod.path}: `;
+  const fail = (rule: PullCheckRule, message: string, location?: string): void => {
+    errors.push({ rule, message: at + message, location });
+  };
+  const source = pod.secretsSource ?? 'imagePullSecrets';
+
+  for (const secret of pod.secrets) {
+    if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
+      fail(PullCheckRule.SECRET_NAMESPACE,
+        `pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
+        `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
+        'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
+    }
+    for (const server of secret.servers ?? []) {
+      const keyError = registryKeyError(server);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`);
+    }
+  }
+
+  // a bad entry is a finding, not an exception: the other images are still judged
+  const publicNames = new Set<string>();
+  for (const image of pod.publicImages ?? []) {
+    try {
+      publicNames.add(parseImageReference(image).name);
+    } catch (e) {
+      fail(PullCheckRule.IMAGE_REFERENCE, `${pod.publicImagesSource ?? 'publicImages'}: ${(e as Error).message}`, pod.publicImagesLocation);
+    }
+  }
+
+  const known = pod.secrets.filter((s) => s.servers !== undefined);
+  const unknown = pod.secrets.filter((s) => s.servers === undefined);
+  const keys = known.flatMap((s) => s.servers!);
+
+  for (const container of pod.containers) {
+    const what = `${container.init ? 'init container' : 'container'} '${container.name}'`;
+    let ref: ImageReference;
+    try {
+      ref = parseImageReference(container.image);
+    } catch (e) {
+      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: ${(e as Error).message}`, container.location);
+      continue;
+    }
+    if (isUpperCaseOnlyHost(ref.domain)) {
+      // distribution and the kubelet take 'JaneDoe/app' as host 'JaneDoe', which no DNS resolves; the keyring would even
+      // match it with Docker Hub credentials, so the check would pass a pull that fails
+      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: image '${container.image}' names the registry host '${ref.domain}': a first ` +
+        `component with an upper-case letter is read as a host, not a Docker Hub user; use '${ref.domain.toLowerCase()}` +
+        `${container.image.slice(ref.domain.length)}' for Docker Hub, or the registry's full host name (with a '.') for a registry`,
+      container.location);
+      continue;
+    }
+    if (publicNames.has(ref.name)) continue;
+    if (hasMatchingKey(keys, ref, urls)) continue;
+
+    if (unknown.length > 0) {
+      warnings.push(`${at}${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
+        `the check cannot judge ${unknown.map((s) => `'${s.name}'`).join(', ')} (servers not declared); declare them with ` +
+        'PrivateRegistrySecret.fromRegistrySecretName(scope, id, name, { servers: [...] })');
+      continue;
+    }
+    fail(PullCheckRule.IMAGE_COVERAGE, uncoveredMessage(what, container.image, ref, known, source), container.location);
+  }
+  return { errors, warnings };
+}
+
+function uncoveredMessage(what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
+  const tried = known.flatMap((s) => s.servers!.map((server) => {
+    const normalized = normalizeRegistryKey(server);
+    const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
+    return `${redactKeys(shown, [server])} in '${s.name}'`;
+  }));
+  const keys = known.flatMap((s) => s.servers!);
+  const misses = findNearMisses(keys, ref);
+  const near = misses.map((m) => redactKeys(m.hint, keys));
+  return `${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
+    `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
+    (near.length ? `; ${near.join('; ')}` : '') +
+    '; the kubelet would pull it anonymously and fail with ErrImagePull: ' +
+    (keyMatchesImage(ref.domain, ref) ? `add a registry whose server matches '${ref.domain}' ` +
+      '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages'
+      : portFix(ref, misses.find((m) => m.kind === NearMissKind.GLOB)));
+}
+
+/**
+ * The fix for an image whose registry no key can match as written (a bracketed IPv6 address without a port): the
+ * port of the key meant for it, or 443, in both the image and the server. A GLOB near miss has already said why.
+ */
+function portFix(ref: ImageReference, glob: NearMiss | undefined): string {
+  const port = glob ? normalizeRegistryKey(glob.key)!.port : '';
+  const server = `${ref.domain}:${port || '443'}`;
+  const image = formatImageReference({ ...ref, domain: server, name: `${server}/${ref.path}` });
+  return (glob ? '' : `${globHint('', ref)}; `) +
+    `for example the image '${image}' with addRegistry({ server: '${server}', ... }), or declare the image public with publicImages`;
+}
+
+/**
+ * A key from a Secret read off the manifests may carry `user:password@` before its host (the kubelet's URL parser
+ * drops it and still matches the host): such a key is shown with that part replaced by `***`.
+ */
+function redactKeys(text: string, keys: readonly string[]): string {
+  let shown = text;
+  for (const key of keys) {
+    if (hasUserinfo(key)) shown = shown.split(key).join(key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/, '$1***@'));
+  }
+  return shown;
+}

@@ -1,0 +1,34 @@
+/**
+ * Reading a file a user names: only a regular file is read. A named pipe would block a synchronous read until someone
+ * writes to it (forever, in a pipeline), and a device could be endless, so both are refused before any byte is read.
+ */
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'fs';
+
+/** A file that could not be read, with the errno-style code (`ENOENT`, `EACCES`, `EISDIR`, `ENOTREGULAR`). */
+export class FileReadError extends Error {
+  constructor(public readonly code: string, path: string) {
+    super(`cannot read '${path}' (${code})`);
+  }
+}
+
+/** The UTF-8 text of a regular file; throws `FileReadError` for anything else. */
+export function readRegularFile(path: string): string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a named pipe for reading must not wait for a writer
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new FileReadError((e as NodeJS.ErrnoException).code ?? 'EIO', path);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new FileReadError('EISDIR', path);
+    if (!stat.isFile()) throw new FileReadError('ENOTREGULAR', path);
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
+    throw new FileReadError((e as NodeJS.ErrnoException).code ?? 'EIO', path);
+  } finally {
+    closeSync(fd);
+  }
+}

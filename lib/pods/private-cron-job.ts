@@ -1,0 +1,32 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PullSecrets } from './_pull-secrets';
+import { CommonPrivatePodProps, IPrivatePod } from './private-pod-props';
+
+// the Jobs a CronJob creates are named NAME-<11 characters>, and the API server refuses a CronJob whose name leaves no room
+const CRON_JOB_NAME_MAX = 52;
+
+/** Props for `PrivateCronJob`: every `kplus.CronJobProps` plus the secrets to pull its images with. */
+export interface PrivateCronJobProps extends kplus.CronJobProps, CommonPrivatePodProps {}
+
+/**
+ * A `kplus.CronJob` whose pod template pulls its images with registry secrets (its own, else its `PrivateServiceAccount`'s)
+ * written to `spec.jobTemplate.spec.template.spec.imagePullSecrets`, and checked at synth time as `PrivatePod` is.
+ */
+export class PrivateCronJob extends kplus.CronJob implements IPrivatePod {
+  private readonly _pullSecrets: PullSecrets;
+
+  constructor(scope: Construct, id: string, props: PrivateCronJobProps) {
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateCronJob '${id}'`, props, CRON_JOB_NAME_MAX);
+    super(scope, id, props);
+    this._pullSecrets = pullSecrets.checkOnSynth(this);
+  }
+
+  // the members IPrivatePod documents, delegated to the one PullSecrets; TypeScript has no jsii-safe way to share them
+  public get registrySecrets(): kplus.ISecret[] { return this._pullSecrets.secrets; }
+  public addRegistrySecret(secret: kplus.ISecret): void { this._pullSecrets.add(secret); }
+  public addPublicImage(image: string): void { this._pullSecrets.addPublicImage(image); }
+
+  /** @internal */
+  public override _toPodSpec(): kplus.k8s.PodSpec { return this._pullSecrets.applyTo(super._toPodSpec()); }
+}

@@ -1,0 +1,29 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PullSecrets } from './_pull-secrets';
+import { CommonPrivatePodProps, IPrivatePod } from './private-pod-props';
+
+/** Props for `PrivateStatefulSet`: every `kplus.StatefulSetProps` plus the secrets to pull its images with. */
+export interface PrivateStatefulSetProps extends kplus.StatefulSetProps, CommonPrivatePodProps {}
+
+/**
+ * A `kplus.StatefulSet` whose pod template pulls its images with registry secrets (its own, else its `PrivateServiceAccount`'s)
+ * written to `spec.template.spec.imagePullSecrets`, and checked at synth time as `PrivatePod` is.
+ */
+export class PrivateStatefulSet extends kplus.StatefulSet implements IPrivatePod {
+  private readonly _pullSecrets: PullSecrets;
+
+  constructor(scope: Construct, id: string, props: PrivateStatefulSetProps) {
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateStatefulSet '${id}'`, props);
+    super(scope, id, props);
+    this._pullSecrets = pullSecrets.checkOnSynth(this);
+  }
+
+  // the members IPrivatePod documents, delegated to the one PullSecrets; TypeScript has no jsii-safe way to share them
+  public get registrySecrets(): kplus.ISecret[] { return this._pullSecrets.secrets; }
+  public addRegistrySecret(secret: kplus.ISecret): void { this._pullSecrets.add(secret); }
+  public addPublicImage(image: string): void { this._pullSecrets.addPublicImage(image); }
+
+  /** @internal */
+  public override _toPodSpec(): kplus.k8s.PodSpec { return this._pullSecrets.applyTo(super._toPodSpec()); }
+}

@@ -1,0 +1,88 @@
+import { requireObject } from '../input/values';
+import { DockerConfig } from '../docker/docker-config';
+import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson, sortByServer } from '../docker/payload';
+import { DockerConfigEntry, validateRegistryCredentials } from '../docker/credentials';
+import { RegistrySecretCredentialsProps } from './registry-secret';
+
+/**
+ * The registries one pull secret holds, whatever form the secret takes (plain, sealed): validated on the way in,
+ * one entry per server, within the size the API server accepts, and encoded as kubectl would.
+ */
+export class RegistryEntries {
+  private readonly _entries: DockerConfigEntry[] = [];
+  // the payload is needed for the size check anyway, and the secret encodes it next: computed once per change
+  private _json = encodeDockerConfigJson([]);
+
+  /**
+   * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
+   */
+  constructor(private readonly context: string) {}
+
+  /**
+   * The entries a secret's props ask for: those of `dockerConfig`, plus the inline registry when `username` or
+   * `password` is given or there is no `dockerConfig` (so that missing credentials get their one clear error).
+   */
+  public static fromProps(props: RegistrySecretCredentialsProps, context: string): RegistryEntries {
+    const p = requireObject(props, 'props', context, 'an object with the credentials ({ server, username, password } or { dockerConfig })');
+    if (p.dockerConfig !== undefined && !DockerConfig.isDockerConfig(p.dockerConfig)) {
+      throw new Error(`${context}: 'dockerConfig' must be a DockerConfig, got ${describeConfig(p.dockerConfig)}; use DockerConfig.fromFile(), ` +
+        'DockerConfig.fromDockerConfigJson(text) or DockerConfig.fromDockerCfg(text), or leave it out and give server, username and password');
+    }
+    const dockerConfig = props.dockerConfig;
+    const entries = new RegistryEntries(context);
+    for (const entry of dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
+    if (!dockerConfig || props.username !== undefined || props.password !== undefined) {
+      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
+    }
+    if (entries._entries.length === 0) {
+      throw new Error(`${context}: a pull secret must hold at least one registry, got none; give server, username and password, ` +
+        'or a dockerConfig that has credentials');
+    }
+    return entries;
+  }
+
+  /** Validates and adds credentials; throws on bad input, a server already present or a payload over the size limit. */
+  public add(credentials: unknown): DockerConfigEntry {
+    const entry = validateRegistryCredentials(credentials, this.context);
+    this.addEntry(entry);
+    return entry;
+  }
+
+  /** Adds an entry validated elsewhere (for example read from a docker config file); the list is unchanged on error. */
+  public addEntry(entry: DockerConfigEntry): void {
+    if (this._entries.some((e) => e.server === entry.server)) {
+      throw new Error(`${this.context}: server '${entry.server}' was added twice; ` +
+        'a Secret holds one entry per server: remove the second addRegistry call or use another Secret');
+    }
+    const json = encodeDockerConfigJson([...this._entries, entry]);
+    const size = Buffer.byteLength(json, 'utf8');
+    if (size > MAX_SECRET_DATA_BYTES) {
+      throw new Error(`${this.context}, server '${entry.server}': the .dockerconfigjson payload would be ${size.toLocaleString('en-US')} bytes, ` +
+        `over the ${MAX_SECRET_DATA_BYTES.toLocaleString('en-US')}-byte limit the API server sets on a Secret's data; registry credentials ` +
+        'take a few kilobytes at most: check \'password\' (not shown), or split the registries over several Secrets');
+    }
+    this._entries.push(entry);
+    this._json = json;
+  }
+
+  /** The entries in `auths` order: sorted by the UTF-8 bytes of the server. */
+  public get sorted(): DockerConfigEntry[] {
+    return sortByServer(this._entries);
+  }
+
+  /** The `auths` keys in written order. */
+  public get servers(): string[] {
+    return this.sorted.map((e) => e.server);
+  }
+
+  /** The `.dockerconfigjson` text, as kubectl writes it. */
+  public toDockerConfigJson(): string {
+    return this._json;
+  }
+}
+
+function describeConfig(value: unknown): string {
+  if (typeof value === 'string') return 'a string (a file path or json text?)';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return 'a plain object';
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}

@@ -1,0 +1,29 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AppEnvironmentVariables } from '../../app/environment';
+import { PrivateRegistryChart } from '../../app/private-registry-chart';
+
+describe('PrivateRegistryChart (the default app)', () => {
+  it('reproduces the seed: Secret myregcred and Pod private-reg pulling janedoe/jdoe-private:v1 through it', () => {
+    const chart = new PrivateRegistryChart(Testing.app(), 'private-registry', AppEnvironmentVariables.read({}).chartProps);
+    const [secret, pod] = Testing.synth(chart);
+    expect(secret.kind).toBe('Secret');
+    expect(secret.metadata.name).toBe('myregcred');
+    expect(pod.metadata.name).toBe('private-reg');
+    expect(pod.spec.containers.map((c: any) => [c.name, c.image])).toEqual([['private-reg-container', 'janedoe/jdoe-private:v1']]);
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'myregcred' }]);
+  });
+
+  it('matches the snapshot (example credentials only)', () => {
+    const chart = new PrivateRegistryChart(Testing.app(), 'private-registry', AppEnvironmentVariables.read({}).chartProps);
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+
+  it('puts both objects into NAMESPACE', () => {
+    const env = { NAMESPACE: 'team-a', SECRET_NAME: 'cred', POD_NAME: 'app', IMAGE: 'jane/app:1' };
+    const chart = new PrivateRegistryChart(Testing.app(), 'private-registry', AppEnvironmentVariables.read(env).chartProps);
+    const objects = Testing.synth(chart);
+    expect(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([['Secret', 'cred', 'team-a'], ['Pod', 'app', 'team-a']]);
+    expect(objects[1].spec.containers[0].image).toBe('jane/app:1');
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from '../../lib/check/annotations';
+import { checkManifests } from '../../lib/check/manifest-check';
+import { validateRegistryCredentials } from '../../lib/docker/credentials';
+import { encodeDockerConfigJson } from '../../lib/docker/payload';
+
+function dockerSecret(name: string, servers: string[], namespace?: string): any {
+  const entries = servers.map((server) => validateRegistryCredentials({ server, username: 'u', password: 'FAKE' }, 'test'));
+  return {
+    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    data: { '.dockerconfigjson': Buffer.from(encodeDockerConfigJson(entries)).toString('base64') },
+  };
+}
+
+function podSpec(images: string[], secrets?: string[], extra: any = {}): any {
+  return {
+    containers: images.map((image, i) => ({ name: `c${i}`, image })),
+    ...(secrets ? { imagePullSecrets: secrets.map((name) => ({ name })) } : {}),
+    ...extra,
+  };
+}
+
+const wrap: { [kind: string]: (spec: any) => any } = {
+  Pod: (spec) => ({ apiVersion: 'v1', kind: 'Pod', spec }),
+  Deployment: (spec) => ({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec } } }),
+  ReplicaSet: (spec) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: { template: { spec } } }),
+  StatefulSet: (spec) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { template: { spec } } }),
+  DaemonSet: (spec) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { template: { spec } } }),
+  Job: (spec) => ({ apiVersion: 'batch/v1', kind: 'Job', spec: { template: { spec } } }),
+  CronJob: (spec) => ({ apiVersion: 'batch/v1', kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec } } } } }),
+};
+
+function workload(kind: string, name: string, spec: any, namespace?: string, annotations?: any): any {
+  const o = wrap[kind](spec);
+  o.metadata = { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) };
+  return o;
+}
+
+describe('checkManifests', () => {
+  it.each(Object.keys(wrap))('checks a %s pod template against the secrets in the output', (kind) => {
+    const ok = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload(kind, 'w', podSpec(['ghcr.io/org/app:1'], ['regcred']))]);
+    expect(ok.errors).toEqual([]);
+    expect(ok.podsChecked).toBe(1);
+    const bad = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload(kind, 'w', podSpec(['quay.io/org/app:1'], ['regcred']))]);
+    expect(bad.errors.map((e) => e.rule)).toEqual(['image-coverage']);
+    expect(bad.errors[0].message).toMatch(new RegExp(`^${kind} w: container 'c0' image 'quay.io/org/app:1'`));
+  });
+
+  it('uses the service account\'s imagePullSecrets for a pod that lists none', () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [{ name: 'regcred' }] };
+    const objects = [dockerSecret('regcred', ['ghcr.io'], 'ci'), sa,
+      workload('Job', 'build', podSpec(['quay.io/x/y:1'], undefined, { serviceAccountName: 'builder' }), 'ci')];
+    const r = checkManifests(objects);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toMatch(/not covered by any pull secret in the imagePullSecrets of service account 'builder'/);
+  });
+
+  it('uses the default service account when none is named', () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' }, imagePullSecrets: [{ name: 'regcred' }] };
+    expect(checkManifests([dockerSecret('regcred', ['ghcr.io']), sa, workload('Pod', 'p', podSpec(['ghcr.io/a/b']))]).podsChecked).toBe(1);
+  });
+
+  it('ignores the service account\'s secrets for a pod that lists its own', () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, imagePullSecrets: [{ name: 'quay' }] };
+    const r = checkManifests([dockerSecret('ghcr', ['ghcr.io']), dockerSecret('quay', ['quay.io']), sa,
+      workload('Pod', 'p', podSpec(['quay.io/x/y'], ['ghcr'], { serviceAccountName: 'builder' }))]);
+    expect(r.errors.map((e) => e.rule)).toEqual(['image-coverage']);
+  });
+
+  it('fails when the pod\'s service account is only in another namespace', () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [{ name: 'regcred' }] };
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'ci'), sa,
+      workload('Job', 'build', podSpec(['ghcr.io/x/y:1'], undefined, { serviceAccountName: 'builder' }), 'apps')]);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/service account 'builder' is in namespace 'ci' but the pod is in namespace 'apps'/)]);
+  });
+
+  it('skips pods without any pull secret (public images)', () => {
+    expect(checkManifests([workload('Deployment', 'web', podSpec(['nginx:1.25']))])).toEqual({ errors: [], warnings: [], podsChecked: 0 });
+  });
+
+  it('fails when the secret is only in another namespace, naming both', () => {
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'team-a'), workload('CronJob', 'nightly', podSpec(['ghcr.io/a/b'], ['regcred']),
+      'team-b')]);
+    expect(r.errors.map((e) => e.rule)).toEqual(['secret-namespace']);
+    expect(r.errors[0].message).toMatch(/pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
+  });
+
+  it('warns when a listed secret is not in the output and nothing else covers the image', () => {
+    const r = checkManifests([workload('Pod', 'p', podSpec(['ghcr.io/a/b'], ['made-elsewhere']))]);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings[0]).toMatch(/cannot judge 'made-elsewhere'/);
+  });
+
+  it('reads the servers a SealedSecret or ExternalSecret declares', () => {
+    const sealed = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'regcred',
+      annotations: { [SERVERS_ANNOTATION]: 'ghcr.io, quay.io' } } };
+    const r = checkManifests([sealed, workload('Pod', 'p', podSpec(['quay.io/a/b', 'docker.io/x/y'], ['regcred']))]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toMatch(/image 'docker.io\/x\/y'/);
+  });
+
+  it('honours public images from the options and from the annotation', () => {
+    const objects = [dockerSecret('regcred', ['ghcr.io']),
+      workload('Pod', 'p', podSpec(['ghcr.io/a/b', 'nginx', 'busybox:1'], ['regcred']), undefined, { [PUBLIC_IMAGES_ANNOTATION]: 'busybox' })];
+    expect(checkManifests(objects).errors.map((e) => e.message)).toEqual([expect.stringMatching(/image 'nginx'/)]);
+    expect(checkManifests(objects, { publicImages: ['nginx'] }).errors).toEqual([]);
+  });
+
+  it('fails on an empty imagePullSecrets name, which the schema lets through', () => {
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c', image: 'ghcr.io/a/b' }],
+      imagePullSecrets: [{ name: 'regcred' }, { name: '' }] })]);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/imagePullSecrets\[1\] has no name; the kubelet skips it/)]);
+  });
+
+  it('fails on a container without an image, which the schema lets through', () => {
+    const r = checkManifests([dockerSecret('regcred', ['ghcr.io']), workload('Pod', 'p', { containers: [{ name: 'c' }],
+      imagePullSecrets: [{ name: 'regcred' }] })]);
+    expect(r.errors.map((e) => e.rule)).toEqual(['image-reference']);
+  });
+
+  it('fails on a docker Secret the kubelet cannot read', () => {
+    const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' },
+      data: { '.dockerconfigjson': Buffer.from('{not json').toString('base64') } };
+    const r = checkManifests([broken, workload('Pod', 'p', podSpec(['ghcr.io/a/b'], ['regcred']))]);
+    expect(r.errors.map((e) => e.rule)).toContain('secret-content');
+  });
+
+  it('fails on a docker Secret with an auth the kubelet cannot decode, naming the server but not the value', () => {
+    const payload = { auths: { 'ghcr.io': { auth: 'bm90LWJhc2U2NA' + '!!' }, 'quay.io': { auth: Buffer.from('u:FAKE').toString('base64') } } };
+    const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' },
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(payload)).toString('base64') } };
+    const r = checkManifests([broken, workload('Pod', 'p', podSpec(['quay.io/a/b'], ['regcred']))]);
+    expect(r.errors.map((e) => [e.rule, e.message])).toEqual([['secret-content',
+      expect.stringMatching(/pull secret 'regcred' has an entry for 'ghcr.io' whose 'auth' is not valid base64; the kubelet fails every pull/)]]);
+    expect(r.errors[0].message).not.toContain('bm90LWJhc2U2NA');
+  });
+
+  it('reads a legacy .dockercfg Secret', () => {
+    const legacy = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockercfg', metadata: { name: 'old' },
+      data: { '.dockercfg': Buffer.from(JSON.stringify({ 'https://quay.io': { auth: 'dTpw' } })).toString('base64') } };
+    expect(checkManifests([legacy, workload('Pod', 'p', podSpec(['quay.io/a/b'], ['old']))]).errors).toEqual([]);
+  });
+});

@@ -1,0 +1,298 @@
+import { execFileSync } from 'node:child_process';
+import {
+  KeyObject, X509Certificate, constants, createDecipheriv, createPublicKey, generateKeyPairSync, privateDecrypt,
+} from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, sealValue, sealingAnnotations, sealingLabel } from '../../lib/secrets/sealing';
+import { SealingScope } from '../../lib/secrets/sealing-scope';
+
+const OPENSSL = '/usr/bin/openssl';
+const NAMESPACE = 'apps';
+const NAME = 'regcred';
+const PLAINTEXT = Buffer.from('{"auths":{"ghcr.io":{"auth":"dXNlcjpzM2NyZXQ="}}}');
+
+let dir: string;
+let keyFile: string;
+let privateKey: KeyObject;
+let certPem: string;
+let publicKeyPem: string;
+let rsaPublicKeyPem: string;
+let ecCertPem: string;
+let ecPublicKeyPem: string;
+let expiredCertPem: string;
+
+function openssl(...args: string[]): Buffer {
+  return execFileSync(OPENSSL, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The byte layout of sealed-secrets' HybridDecrypt, written here from the spec so it shares nothing with lib/sealing. */
+function split(sealed: string): { rsa: Buffer; aes: Buffer } {
+  const bytes = Buffer.from(sealed, 'base64');
+  const rsaLength = bytes.readUInt16BE(0);
+  return { rsa: bytes.subarray(2, 2 + rsaLength), aes: bytes.subarray(2 + rsaLength) };
+}
+
+function unwrapSessionKey(rsa: Buffer, label: string): Buffer {
+  return privateDecrypt({
+    key: privateKey,
+    padding: constants.RSA_PKCS1_OAEP_PADDING,
+    oaepHash: 'sha256',
+    oaepLabel: Buffer.from(label),
+  }, rsa);
+}
+
+function openGcm(aes: Buffer, sessionKey: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
+  decipher.setAuthTag(aes.subarray(aes.length - 16));
+  return Buffer.concat([decipher.update(aes.subarray(0, aes.length - 16)), decipher.final()]);
+}
+
+function unseal(sealed: string, label: string): Buffer {
+  const { rsa, aes } = split(sealed);
+  return openGcm(aes, unwrapSessionKey(rsa, label));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sealing-test-'));
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  privateKey = pair.privateKey;
+  keyFile = join(dir, 'key.pem');
+  writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  rsaPublicKeyPem = pair.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+
+  // the same shape as the controller's own certificate: self-signed, rsa, long-lived
+  openssl('req', '-x509', '-new', '-key', 'key.pem', '-subj', '/O=sealed-secrets', '-days', '3650', '-out', 'cert.pem');
+  certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec-key.pem',
+    '-subj', '/O=sealed-secrets', '-days', '30', '-out', 'ec-cert.pem');
+  ecCertPem = readFileSync(join(dir, 'ec-cert.pem'), 'utf8');
+  ecPublicKeyPem = openssl('pkey', '-in', 'ec-key.pem', '-pubout').toString();
+
+  // openssl 3.0's req refuses dates in the past, so 'ca -selfsign' backdates a certificate to 2000-2001
+  writeFileSync(join(dir, 'ca.cnf'), '[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n' +
+    'default_md = sha256\npolicy = p\n[p]\n');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  openssl('req', '-new', '-key', 'key.pem', '-subj', '/O=sealed-secrets', '-out', 'old.csr');
+  openssl('ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'old.csr', '-out', 'expired.pem',
+    '-startdate', '20000101000000Z', '-enddate', '20010101000000Z', '-notext');
+  expiredCertPem = readFileSync(join(dir, 'expired.pem'), 'utf8');
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sealingLabel', () => {
+  it('is namespace/name, namespace, or empty, as sealed-secrets EncryptionLabel', () => {
+    expect(sealingLabel(SealingScope.STRICT, NAMESPACE, NAME)).toBe('apps/regcred');
+    expect(sealingLabel(SealingScope.NAMESPACE_WIDE, NAMESPACE, NAME)).toBe('apps');
+    expect(sealingLabel(SealingScope.CLUSTER_WIDE, NAMESPACE, NAME)).toBe('');
+    expect(sealingLabel(SealingScope.CLUSTER_WIDE, '', '')).toBe('');
+    expect(sealingLabel(SealingScope.NAMESPACE_WIDE, NAMESPACE, '')).toBe('apps');
+  });
+
+  it('fails when a strict scope has no name or no namespace', () => {
+    expect(() => sealingLabel(SealingScope.STRICT, NAMESPACE, '')).toThrow(/^sealing: 'name' must not be empty for scope 'strict'/);
+    expect(() => sealingLabel(SealingScope.STRICT, '', NAME)).toThrow(/^sealing: 'namespace' must not be empty for scope 'strict'/);
+  });
+
+  it('fails when a namespace-wide scope has no namespace', () => {
+    expect(() => sealingLabel(SealingScope.NAMESPACE_WIDE, '', NAME)).toThrow(/'namespace' must not be empty for scope 'namespace-wide'/);
+  });
+
+  it('fails when the scope is not one of the three', () => {
+    expect(() => sealingLabel('everywhere' as SealingScope, NAMESPACE, NAME)).toThrow(/'scope' must be one of 'strict', .* got "everywhere"/);
+  });
+});
+
+describe('sealingAnnotations', () => {
+  it('marks namespace-wide and cluster-wide, and leaves strict alone', () => {
+    expect(sealingAnnotations(SealingScope.STRICT)).toEqual({});
+    expect(sealingAnnotations(SealingScope.NAMESPACE_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
+    expect(sealingAnnotations(SealingScope.CLUSTER_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+    expect(NAMESPACE_WIDE_ANNOTATION).toBe('sealedsecrets.bitnami.com/namespace-wide');
+    expect(CLUSTER_WIDE_ANNOTATION).toBe('sealedsecrets.bitnami.com/cluster-wide');
+  });
+
+  it('fails when the scope is not one of the three', () => {
+    expect(() => sealingAnnotations('strictest' as SealingScope)).toThrow(/'scope' must be one of/);
+  });
+});
+
+describe('sealValue', () => {
+  const scopes = [SealingScope.STRICT, SealingScope.NAMESPACE_WIDE, SealingScope.CLUSTER_WIDE];
+
+  it.each(scopes)('seals a value that the %s label opens', (scope) => {
+    const label = sealingLabel(scope, NAMESPACE, NAME);
+    const sealed = sealValue(PLAINTEXT, certPem, label);
+    expect(unseal(sealed, label)).toEqual(PLAINTEXT);
+  });
+
+  it('writes standard base64 of length || rsa (one modulus long) || gcm ciphertext || 16-byte tag', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, 'apps/regcred');
+    expect(sealed).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+    const bytes = Buffer.from(sealed, 'base64');
+    expect(bytes.toString('base64')).toBe(sealed);
+    expect(bytes.readUInt16BE(0)).toBe(256);
+    expect(bytes.length).toBe(2 + 256 + PLAINTEXT.length + 16);
+    expect(unwrapSessionKey(split(sealed).rsa, 'apps/regcred')).toHaveLength(32);
+  });
+
+  it('seals empty and binary values', () => {
+    const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect(unseal(sealValue(binary, certPem, 'apps'), 'apps')).toEqual(binary);
+    expect(unseal(sealValue(Buffer.alloc(0), certPem, 'apps'), 'apps')).toEqual(Buffer.alloc(0));
+  });
+
+  it('binds a strict value to its name and namespace', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, sealingLabel(SealingScope.STRICT, NAMESPACE, NAME));
+    const wrong = [
+      sealingLabel(SealingScope.STRICT, NAMESPACE, 'other'), // wrong name
+      sealingLabel(SealingScope.STRICT, 'other', NAME), // wrong namespace
+      sealingLabel(SealingScope.NAMESPACE_WIDE, NAMESPACE, NAME), // wrong scope
+      sealingLabel(SealingScope.CLUSTER_WIDE, NAMESPACE, NAME), // wrong scope
+    ];
+    for (const label of wrong) {
+      expect(() => unseal(sealed, label), label).toThrow(/oaep decoding error/);
+    }
+  });
+
+  it('binds a namespace-wide value to its namespace, not to a name', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, sealingLabel(SealingScope.NAMESPACE_WIDE, NAMESPACE, NAME));
+    expect(unseal(sealed, sealingLabel(SealingScope.NAMESPACE_WIDE, NAMESPACE, 'any-other-name'))).toEqual(PLAINTEXT);
+    for (const label of ['other', 'apps/regcred', '']) {
+      expect(() => unseal(sealed, label), label).toThrow(/oaep decoding error/);
+    }
+  });
+
+  it('opens a cluster-wide value only with the empty label', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, sealingLabel(SealingScope.CLUSTER_WIDE, NAMESPACE, NAME));
+    expect(unseal(sealed, sealingLabel(SealingScope.CLUSTER_WIDE, 'elsewhere', 'whatever'))).toEqual(PLAINTEXT);
+    for (const label of ['apps', 'apps/regcred']) {
+      expect(() => unseal(sealed, label), label).toThrow(/oaep decoding error/);
+    }
+  });
+
+  it('uses a fresh session key for every seal', () => {
+    const first = sealValue(PLAINTEXT, certPem, 'apps/regcred');
+    const second = sealValue(PLAINTEXT, certPem, 'apps/regcred');
+    expect(first).not.toBe(second);
+    const [a, b] = [split(first), split(second)];
+    expect(a.rsa.equals(b.rsa)).toBe(false);
+    expect(a.aes.equals(b.aes)).toBe(false);
+    expect(unwrapSessionKey(a.rsa, 'apps/regcred').equals(unwrapSessionKey(b.rsa, 'apps/regcred'))).toBe(false);
+  });
+
+  it('gives ciphertext that does not open once tampered with', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, 'apps/regcred');
+    const flip = (offset: number): string => {
+      const bytes = Buffer.from(sealed, 'base64');
+      bytes[offset] ^= 0x01;
+      return bytes.toString('base64');
+    };
+    const total = Buffer.from(sealed, 'base64').length;
+    expect(unseal(sealed, 'apps/regcred')).toEqual(PLAINTEXT);
+    expect(() => unseal(flip(2 + 10), 'apps/regcred')).toThrow(); // the wrapped key
+    expect(() => unseal(flip(2 + 256 + 3), 'apps/regcred')).toThrow(/unable to authenticate/); // the gcm ciphertext
+    expect(() => unseal(flip(total - 1), 'apps/regcred')).toThrow(/unable to authenticate/); // the tag
+  });
+
+  it('accepts a bare rsa public key (spki and pkcs#1 pem)', () => {
+    expect(unseal(sealValue(PLAINTEXT, publicKeyPem, 'apps'), 'apps')).toEqual(PLAINTEXT);
+    expect(unseal(sealValue(PLAINTEXT, rsaPublicKeyPem, 'apps'), 'apps')).toEqual(PLAINTEXT);
+  });
+
+  it('uses the first certificate of a bundle, as kubeseal does', () => {
+    const sealed = sealValue(PLAINTEXT, `# fetched from the controller\n${certPem}${ecCertPem}`, 'apps');
+    expect(unseal(sealed, 'apps')).toEqual(PLAINTEXT);
+  });
+
+  describe('openssl opens the wrapped key: the rsa-oaep-sha256 wrapping with a label is the standard one', () => {
+    function opensslUnwrap(rsa: Buffer, label: string): Buffer {
+      writeFileSync(join(dir, 'wrapped.bin'), rsa);
+      const labelOption = label === '' ? [] : ['-pkeyopt', `rsa_oaep_label:${Buffer.from(label).toString('hex')}`];
+      return openssl('pkeyutl', '-decrypt', '-inkey', keyFile, '-in', 'wrapped.bin',
+        '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256', ...labelOption);
+    }
+
+    it.each(scopes)('for the %s label', (scope) => {
+      const label = sealingLabel(scope, NAMESPACE, NAME);
+      const { rsa, aes } = split(sealValue(PLAINTEXT, certPem, label));
+      const sessionKey = opensslUnwrap(rsa, label);
+      expect(sessionKey).toHaveLength(32);
+      expect(openGcm(aes, sessionKey)).toEqual(PLAINTEXT);
+    });
+
+    it('and refuses it under another label', () => {
+      const { rsa } = split(sealValue(PLAINTEXT, certPem, 'apps/regcred'));
+      expect(() => opensslUnwrap(rsa, 'apps/other')).toThrow();
+    });
+
+  });
+
+  it('test set-up: the certificate carries the public half of the private key the tests decrypt with', () => {
+    const fromCert = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+    expect(fromCert.equals(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }))).toBe(true);
+  });
+
+  it('fails when the text holds no pem block, and never quotes it', () => {
+    expect(() => sealValue(PLAINTEXT, 'not a certificate', 'apps', 'sealed-secrets.pem'))
+      .toThrow(/^sealing: sealed-secrets\.pem must be a pem certificate .* found no pem block; fetch .*kubeseal --fetch-cert/);
+    expect(() => sealValue(PLAINTEXT, 'not a certificate', 'apps')).toThrow(/^sealing: certificatePem must be/);
+  });
+
+  it('fails when the certificate block is damaged', () => {
+    const damaged = certPem.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAAAAAAAAAAAAAAAAAA');
+    expect(damaged).not.toBe(certPem);
+    expect(() => sealValue(PLAINTEXT, damaged, 'apps', 'cert.pem'))
+      .toThrow(/^sealing: cert\.pem has a CERTIFICATE block that is not a valid x\.509 certificate; fetch/);
+  });
+
+  it('fails when given a private key instead of the certificate, without quoting the key', () => {
+    const keyPem = readFileSync(keyFile, 'utf8');
+    let message = '';
+    try {
+      sealValue(PLAINTEXT, keyPem, 'apps', 'cert.pem');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^sealing: cert\.pem must be a pem certificate .* found only 'PRIVATE KEY' blocks; fetch/);
+    expect(message).not.toContain(keyPem.split('\n')[1]);
+  });
+
+  it('fails when the certificate holds an ec key', () => {
+    expect(() => sealValue(PLAINTEXT, ecCertPem, 'apps', 'ec-cert.pem'))
+      .toThrow(/^sealing: ec-cert\.pem holds a ec key, expected an rsa key \(sealed-secrets seals with rsa-oaep only\)/);
+  });
+
+  it('fails when the bare public key is not rsa', () => {
+    expect(() => sealValue(PLAINTEXT, ecPublicKeyPem, 'apps', 'key.pub')).toThrow(/^sealing: key\.pub holds a ec key, expected an rsa key/);
+  });
+
+  it('fails when the certificate has expired, as kubeseal does', () => {
+    expect(() => sealValue(PLAINTEXT, expiredCertPem, 'apps', 'old.pem'))
+      .toThrow(/^sealing: old\.pem holds a certificate that expired on Jan {2}1 00:00:00 2001 GMT, expected one that is still valid/);
+  });
+
+  it('fails with a one-line message that never contains the plaintext', () => {
+    const secret = Buffer.from('hunter2-very-secret');
+    for (const pem of ['garbage', ecCertPem, expiredCertPem]) {
+      let message = '';
+      try {
+        sealValue(secret, pem, 'apps');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^sealing: /);
+      expect(message).not.toContain('\n');
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toMatch(/\.$/);
+    }
+  });
+});
