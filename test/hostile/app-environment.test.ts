@@ -242,7 +242,7 @@ describe('the default app: a fix it suggests works', () => {
 describe('the README does not mislead about image references', () => {
   it('fails when the README\'s rule for a registry in the first component leaves out upper case', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    const rule = /a first component is a registry[^.]*\./.exec(readme)?.[0] ?? '';
+    const rule = /a first component is a registry.*?(?=\. [A-Z]|$)/.exec(readme)?.[0] ?? '';
     // distribution/reference: a first component with '.', ':', upper case, or 'localhost' is a domain
     if (!/upper/i.test(rule)) report([`[unclear message] the README's rule leaves out upper case: '${rule}'`]);
   });
