@@ -5,6 +5,7 @@ import { DockerConfig } from '../lib/docker/docker-config';
 import { DOCKER_HUB_SERVER, validateRegistryCredentials } from '../lib/docker/credentials';
 import { parseImageReference } from '../lib/kubelet/image-reference';
 import { findNearMisses } from '../lib/kubelet/keyring';
+import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson } from '../lib/docker/payload';
 import { EXAMPLE_CREDENTIALS, PrivateRegistryChartProps } from './private-registry-chart';
 import { PullCheckRule, checkPodPulls } from '../lib/check/pull-check';
 import { RegistrySecretCredentialsProps } from '../lib/secrets/registry-secret';
@@ -40,7 +41,16 @@ export class AppEnvironmentVariables {
    * @param env the environment, usually `process.env`; also where credential helpers are looked up (PATH)
    */
   public static read(env: { [name: string]: string | undefined }): AppEnvironment {
-    const get = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+    const get = (name: string): string | undefined => {
+      const value = env[name];
+      if (value === undefined || value === '') return undefined;
+      // Node reads bytes that are not UTF-8 as U+FFFD: a Latin-1 password would otherwise be changed silently
+      if (value.includes('\ufffd')) {
+        throw new Error(`environment variable ${name} is not valid UTF-8 text (its invalid bytes would be written as U+FFFD); ` +
+          'set it in UTF-8');
+      }
+      return value;
+    };
     const secretName = checkName(get, 'SECRET_NAME', dns1123SubdomainProblem);
     const podName = checkName(get, 'POD_NAME', dns1123SubdomainProblem);
     const namespace = checkName(get, 'NAMESPACE', dns1123LabelProblem);
@@ -87,6 +97,14 @@ export class AppEnvironmentVariables {
           'a Secret holds one entry per server: unset the REGISTRY_* variables, or leave that server out with REGISTRY_SERVERS');
       }
       credentials = { dockerConfig, server: inline?.server, username: inline?.username, password: inline?.password, email: inline?.email };
+      const entries = [...dockerConfig?._entriesRead ?? [], ...inline ? [inline] : []];
+      const size = Buffer.byteLength(encodeDockerConfigJson(entries), 'utf8');
+      if (size > MAX_SECRET_DATA_BYTES) {
+        const from = [dockerConfigDir ? 'DOCKER_CONFIG' : undefined, inline ? 'REGISTRY_PASSWORD' : undefined].filter((v) => v).join(' and ');
+        throw new Error(`environment variable ${from}: the pull secret would be ${size.toLocaleString('en-US')} bytes, over the ` +
+          `${MAX_SECRET_DATA_BYTES.toLocaleString('en-US')}-byte limit the API server sets on a Secret's data; registry credentials take ` +
+          'a few kilobytes at most: check the passwords (not shown), or pick fewer servers with REGISTRY_SERVERS');
+      }
       secretServers = [...dockerConfig?.servers ?? [], ...inline ? [inline.server] : []];
     }
 

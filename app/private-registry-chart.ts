@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkDns1123Label, checkDns1123Subdomain, requireObject, requireString } from '../lib/input/values';
 import { DOCKER_HUB_SERVER, RegistryCredentials } from '../lib/docker/credentials';
 import { PrivatePod } from '../lib/pods/private-pod';
 import { PrivateRegistrySecret } from '../lib/secrets/private-registry-secret';
@@ -71,15 +72,30 @@ export class PrivateRegistryChart extends Chart {
   public readonly pod: PrivatePod;
 
   constructor(scope: Construct, id: string, props: PrivateRegistryChartProps) {
+    // the chart's own props are checked under their own names before anything is built
+    const where = `PrivateRegistryChart '${id}'`;
+    requireObject(props, 'props', where, 'an object with the credentials');
+    requireObject(props.credentials, 'credentials', where, 'an object { server, username, password } or { dockerConfig }');
+    const secretName = checkDns1123Subdomain(props.secretName ?? 'myregcred', 'secretName', where);
+    const podName = checkDns1123Subdomain(props.podName ?? 'private-reg', 'podName', where);
+    const containerName = checkDns1123Label(props.containerName ?? 'private-reg-container', 'containerName', where);
+    const image = requireString(props.image ?? 'janedoe/jdoe-private:v1', 'image', where);
+    if (props.namespace !== undefined) checkDns1123Label(props.namespace, 'namespace', where);
     super(scope, id, props);
-    const secretProps = { ...props.credentials, metadata: { name: props.secretName ?? 'myregcred' } };
-    this.secret = props.sealingCertificate
-      ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate })
-      : new PrivateRegistrySecret(this, 'regcred', secretProps);
-    this.pod = new PrivatePod(this, 'pod', {
-      metadata: { name: props.podName ?? 'private-reg' },
-      containers: [{ name: props.containerName ?? 'private-reg-container', image: props.image ?? 'janedoe/jdoe-private:v1' }],
-      registrySecrets: [this.secret],
-    });
+    try {
+      const secretProps = { ...props.credentials, metadata: { name: secretName } };
+      this.secret = props.sealingCertificate
+        ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate })
+        : new PrivateRegistrySecret(this, 'regcred', secretProps);
+      this.pod = new PrivatePod(this, 'pod', {
+        metadata: { name: podName },
+        containers: [{ name: containerName, image }],
+        registrySecrets: [this.secret],
+      });
+    } catch (e) {
+      // nothing half-built stays in the app
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
   }
 }

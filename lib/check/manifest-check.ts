@@ -64,6 +64,9 @@ interface SecretInfo {
 
 /** Checks every pod-bearing object of a synth output against the pull secrets and service accounts in it. */
 export function checkManifests(objects: readonly any[], options: ManifestCheckOptions = {}): ManifestCheckResult {
+  if (!Array.isArray(objects)) {
+    throw new Error(`the manifest check needs a list of parsed objects, got ${describeType(objects)}`);
+  }
   const errors: ManifestFinding[] = [];
   const warnings: string[] = [];
   const optionPublicImages = publicImagesOption(options, errors);
@@ -86,7 +89,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
 
   let podsChecked = 0;
   objects.forEach((o, index) => {
-    const specPath = isObject(o) ? POD_SPEC_PATHS[o.kind] : undefined;
+    const specPath = isObject(o) && typeof o.kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, o.kind) ? POD_SPEC_PATHS[o.kind] : undefined;
     if (!specPath) return;
     const spec = specPath.reduce((v: any, k: string) => (isObject(v) ? v[k] : undefined), o);
     if (!isObject(spec)) return;
@@ -97,6 +100,10 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       errors.push({ rule, resource, index, location, message: `${resource}: ${message}` });
     };
 
+    if (spec.imagePullSecrets !== undefined && !Array.isArray(spec.imagePullSecrets)) {
+      finding(PullCheckRule.SECRET_CONTENT, 'imagePullSecrets must be a list such as [{ name: regcred }], ' +
+        `got ${describeType(spec.imagePullSecrets)}; the API server refuses the object`, `${at}.imagePullSecrets`);
+    }
     const refs: unknown[] = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
     let secretNames = names(refs);
     let source = 'imagePullSecrets';
@@ -147,9 +154,10 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
         const name = isObject(c) && typeof c.name === 'string' ? c.name : `#${i}`;
         if (!isObject(c) || typeof c.image !== 'string' || c.image === '') {
           const missing = !isObject(c) || c.image === undefined || c.image === '';
-          const what = missing ? 'no image' : `an image that is ${describeType(c.image)}`;
-          finding(PullCheckRule.IMAGE_REFERENCE, `${init ? 'init container' : 'container'} '${name}' has ${what}; ` +
-            'the kubelet cannot pull it: set the image to a reference such as \'ghcr.io/org/app:1\'', location);
+          const kind = init ? 'init container' : 'container';
+          finding(PullCheckRule.IMAGE_REFERENCE, missing
+            ? `${kind} '${name}' has no image; the kubelet cannot pull it: set the image to a reference such as 'ghcr.io/org/app:1'`
+            : `${kind} '${name}': 'image' must be a string such as 'ghcr.io/org/app:1', got ${describeType(c.image)}`, location);
           return;
         }
         containers.push({ name, image: c.image, init, location });
@@ -163,6 +171,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       containers,
       secrets: facts,
       secretsSource: source,
+      secretsLocation: source === 'imagePullSecrets' ? `${at}.imagePullSecrets` : `${at}.serviceAccountName`,
       publicImages: [...optionPublicImages, ...splitList(annotation)],
       publicImagesSource: `annotation '${PUBLIC_IMAGES_ANNOTATION}'`,
       publicImagesLocation: `metadata.annotations.${PUBLIC_IMAGES_ANNOTATION}`,

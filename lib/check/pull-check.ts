@@ -83,6 +83,12 @@ export interface PodFacts {
    */
   readonly secretsSource?: string;
   /**
+   * Where the pull secrets are named in the object, as a JSON path, for reports.
+   *
+   * @default - not known
+   */
+  readonly secretsLocation?: string;
+  /**
    * Images or repositories declared public: they are pulled without credentials on purpose and not checked.
    *
    * @default - none
@@ -159,11 +165,11 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       fail(PullCheckRule.SECRET_NAMESPACE,
         `pull secret '${secret.name}' is in ${describeNamespace(secret.namespace)} but the pod is in ` +
         `${describeNamespace(pod.namespace)}; the kubelet reads pull secrets only from the pod's own namespace and would pull ` +
-        'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)');
+        'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)', pod.secretsLocation);
     }
     for (const server of secret.servers ?? []) {
       const keyError = registryKeyError(server);
-      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`, pod.secretsLocation);
     }
   }
 

@@ -32,3 +32,17 @@ export function readRegularFile(path: string): string {
     closeSync(fd);
   }
 }
+
+const REASONS: { [code: string]: string } = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOTREGULAR: 'it is not a regular file (a named pipe or a device would block or never end)',
+};
+
+/** Why a file could not be read, in words (`no such file`), for a message. */
+export function readErrorReason(code: string): string {
+  return REASONS[code] ?? code;
+}

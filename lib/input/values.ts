@@ -129,6 +129,16 @@ export function optionalDuration<T extends DurationLike>(value: T | undefined, f
     const got = typeof value === 'string' ? `the string ${quote(value)}` : describeType(value);
     throw new Error(`${where}: '${field}' must be a Duration such as Duration.hours(1) (import { Duration } from 'cdk8s'), got ${got}`);
   }
+  let ms: number;
+  try {
+    ms = value.toMilliseconds();
+  } catch {
+    ms = NaN; // cdk8s refuses a fraction of a millisecond (or NaN) only when asked for it
+  }
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new Error(`${where}: '${field}' must be a whole number of milliseconds, zero or more, got ${String(ms)}; ` +
+      'use Duration.seconds(...), Duration.minutes(...) or Duration.hours(...)');
+  }
   return value;
 }
 

@@ -38,7 +38,7 @@
  * Messages name the file, the provider and the field, never the value of `env` or `args`, which can hold secrets.
  */
 import { Stats, readdirSync, statSync } from 'fs';
-import { FileReadError, readRegularFile } from '../input/files';
+import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
 import { createRequire } from 'module';
 import { extname, join } from 'path';
 import { parseGoDuration } from '../go/duration';
@@ -158,7 +158,7 @@ export function readCredentialProviderConfig(path: string): NodeCredentialProvid
     try {
       text = readRegularFile(file);
     } catch (e) {
-      throw new Error(`cannot read credential provider config '${file}': ${(e as FileReadError).code}; ` +
+      throw new Error(`cannot read credential provider config '${file}': ${readErrorReason((e as FileReadError).code)}; ` +
         'pass the file given to the kubelet\'s --image-credential-provider-config');
     }
     providers.push(...decodeConfig(text, file));

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { PullSecrets } from './_pull-secrets';
 import { CommonPrivatePodProps, IPrivatePod } from './private-pod-props';
 
+// the API server labels a Job's pods with its name (batch.kubernetes.io/job-name), and a label value has at most 63 characters
+const JOB_NAME_MAX = 63;
+
 /** Props for `PrivateJob`: every `kplus.JobProps` plus the secrets to pull its images with. */
 export interface PrivateJobProps extends kplus.JobProps, CommonPrivatePodProps {}
 
@@ -14,7 +17,7 @@ export class PrivateJob extends kplus.Job implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateJobProps) {
-    const pullSecrets = PullSecrets.forPod(scope, `PrivateJob '${id}'`, props);
+    const pullSecrets = PullSecrets.forPod(scope, `PrivateJob '${id}'`, props, JOB_NAME_MAX);
     super(scope, id, props);
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }

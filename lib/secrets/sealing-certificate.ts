@@ -1,4 +1,4 @@
-import { FileReadError, readRegularFile } from '../input/files';
+import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
 import { requireString } from '../input/values';
 import { FETCH_CERT_HINT, sealingPublicKey } from './sealing';
 
@@ -40,7 +40,7 @@ export class SealingCertificate {
       pem = readRegularFile(path);
     } catch (e) {
       const code = (e as FileReadError).code;
-      throw new Error(`sealing: certificate file '${path}' cannot be read (${code}), expected the controller's pem certificate; ` +
+      throw new Error(`sealing: certificate file '${path}' cannot be read: ${readErrorReason(code)}; expected the controller's pem certificate: ` +
         `check the path, or ${FETCH_CERT_HINT}`);
     }
     return new SealingCertificate(pem, `certificate file '${path}'`);

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppEnvironmentVariables, parseImageReference } from '../../lib';
+import { AppEnvironmentVariables } from '../../app/environment';
+import { parseImageReference } from '../../lib/kubelet/image-reference';
 import { leaksIn, looksRaw, redact, report } from './_expect';
 import {
   ChildResult, PemFiles, ROOT, UNICODE_MESSAGE, fake, killGroup, makePems, pemBodyLines, processGroupMembers, runChild, useTempRoot, writeHelper,

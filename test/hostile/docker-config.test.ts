@@ -4,11 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Duration } from 'cdk8s';
 import { DockerConfig, DockerConfigFileOptions, PrivateRegistrySecret } from '../../lib';
 import { expectRefused, redact, report } from './_expect';
-import {
-  TYPE_MESSAGE, UNICODE_MESSAGE, alive, fake, killPid, newChart, runNodeScript, synth, useTempRoot, writeHelper,
-} from './_fixtures';
+import { TYPE_MESSAGE, UNICODE_MESSAGE, alive, fake, killPid, newChart, runNodeScript, synth, useTempRoot, writeHelper } from './_fixtures';
 
 const tmp = useTempRoot('docker-config');
 
@@ -167,14 +166,14 @@ describe('DockerConfig tells a wrong JavaScript type what it should be', () => {
   });
   it('fails when \'servers\' holds a number', () => {
     expectRefused(() => DockerConfig.fromDockerConfigJson(entry, { servers: [42 as any] }), {
-      names: /'servers'/, says: TYPE_MESSAGE, secrets: SECRETS,
+      names: /'servers\[0\]'/, says: TYPE_MESSAGE, secrets: SECRETS,
     });
   });
   it('fails when \'path\' is a number (a file descriptor to node)', () => {
     expectRefused(() => DockerConfig.fromFile({ path: 987 as any }), { names: /'path'/, says: TYPE_MESSAGE });
   });
-  it('fails when \'helperTimeoutMs\' is a string', () => {
-    expectRefused(() => fromFile({ auths: {} }, { helperTimeoutMs: '1000' as any }), { names: /'helperTimeoutMs'/, says: [/number/] });
+  it('fails when \'helperTimeout\' is a number instead of a Duration', () => {
+    expectRefused(() => fromFile({ auths: {} }, { helperTimeout: 1000 as any }), { names: /'helperTimeout'/, says: [/Duration/] });
   });
   it('fails when \'env\' is a string', () => {
     expectRefused(() => fromFile({ credsStore: 'colon' }, { env: 'PATH=/usr/bin' as any }), { names: /'env'/, says: [/object|map/] });
@@ -203,8 +202,8 @@ describe('a credential helper that times out leaves no process behind', () => {
         expectRefused(() => DockerConfig.fromFile({
           path: configFile({ credHelpers: { 'ghcr.io': helper } }),
           env: { PATH: `${bin}:/usr/bin:/bin`, HOME: configDir, PIDFILE: pidFile },
-          helperTimeoutMs: 1000,
-        }), { names: /helperTimeoutMs|did not answer/, secrets: SECRETS });
+          helperTimeout: Duration.seconds(1),
+        }), { names: /helperTimeout|did not answer/, secrets: SECRETS });
         pids = readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number);
         // the helper's children die with it, at once: the only wait is for the kernel to deliver SIGKILL
         const left = waitForExit(pids);

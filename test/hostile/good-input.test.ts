@@ -6,9 +6,8 @@ import { createPrivateKey } from 'node:crypto';
 import { Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DockerConfig, PrivateCronJob, PrivateJob, PrivatePod, PrivateRegistrySecret, SealedRegistrySecret, SealingCertificate, checkManifests,
-} from '../../lib';
+import { DockerConfig, PrivateCronJob, PrivateJob, PrivatePod, PrivateRegistrySecret, SealedRegistrySecret, SealingCertificate } from '../../lib';
+import { checkManifests } from '../../lib/check/manifest-check';
 import { kubectlDockerRegistrySecret } from '../support/kubectl';
 import { unseal } from '../support/sealed-secrets';
 import { expectAccepted } from './_expect';

@@ -2,7 +2,10 @@
 // PullCheckValidation. The manifest check reads whatever YAML a user's app wrote, so a bad value is a finding on that
 // object (or that option), never a crash, and never the end of the check for the other objects.
 import { describe, it } from 'vitest';
-import { ManifestCheckResult, PUBLIC_IMAGES_ANNOTATION, PullCheckValidation, checkManifests, parseImageReference } from '../../lib';
+import { PullCheckValidation } from '../../lib';
+import { PUBLIC_IMAGES_ANNOTATION } from '../../lib/check/annotations';
+import { ManifestCheckResult, checkManifests } from '../../lib/check/manifest-check';
+import { parseImageReference } from '../../lib/kubelet/image-reference';
 import { expectAccepted, expectAcceptedOrRefused, expectRefused, isRawError, leaksIn, looksRaw, redact, report } from './_expect';
 import { TYPE_MESSAGE, fake, useTempRoot } from './_fixtures';
 

@@ -1,4 +1,4 @@
-// Hostile input to PrivateRegistrySecret: its props, addRegistry and fromSecretName. Every case gives its secrets
+// Hostile input to PrivateRegistrySecret: its props, addRegistry and fromRegistrySecretName. Every case gives its secrets
 // explicitly; the judge (./_expect) checks the message names the field, is one line, holds none of them in any form,
 // and that nothing was left half-built.
 import { Chart } from 'cdk8s';
@@ -200,10 +200,10 @@ describe('PrivateRegistrySecret does not read a string as a boolean', () => {
   });
 });
 
-describe('PrivateRegistrySecret.fromSecretName checks what it is told', () => {
+describe('PrivateRegistrySecret.fromRegistrySecretName checks what it is told', () => {
   const refuse = (name: unknown, options: unknown, names: RegExp, says?: RegExp[]): void => {
     const chart = newChart();
-    expectRefused(() => PrivateRegistrySecret.fromSecretName(chart, 'existing', name as any, options as any), {
+    expectRefused(() => PrivateRegistrySecret.fromRegistrySecretName(chart, 'existing', name as any, options as any), {
       names, says, scope: chart,
     });
   };
@@ -211,13 +211,13 @@ describe('PrivateRegistrySecret.fromSecretName checks what it is told', () => {
     refuse('regcred', { servers: 'ghcr.io' }, /'servers'/, [/array|list/]);
   });
   it('fails when \'servers\' is an object', () => refuse('regcred', { servers: { 0: 'ghcr.io' } }, /'servers'/, [/array|list/]));
-  it('fails when \'servers\' holds a number', () => refuse('regcred', { servers: [42] }, /'servers'/, TYPE_MESSAGE));
-  it('fails when \'servers\' holds an empty string', () => refuse('regcred', { servers: [''] }, /'servers'/));
-  it('fails when \'servers\' holds null', () => refuse('regcred', { servers: [null] }, /'servers'/));
-  it('fails when \'servers\' holds a lone surrogate', () => refuse('regcred', { servers: ['ghcr.io\ud800'] }, /'servers'/, UNICODE_MESSAGE));
+  it('fails when \'servers\' holds a number', () => refuse('regcred', { servers: [42] }, /'servers\[0\]'/, TYPE_MESSAGE));
+  it('fails when \'servers\' holds an empty string', () => refuse('regcred', { servers: [''] }, /'servers\[0\]'/));
+  it('fails when \'servers\' holds null', () => refuse('regcred', { servers: [null] }, /'servers\[0\]'/));
+  it('fails when \'servers\' holds a lone surrogate', () => refuse('regcred', { servers: ['ghcr.io\ud800'] }, /'servers\[0\]'/, UNICODE_MESSAGE));
   it('fails when the options are a string', () => refuse('regcred', 'ghcr.io', /options|'servers'/));
-  it('fails when \'namespace\' is not a DNS-1123 label', () => refuse('regcred', { namespace: 'Bad_NS' }, /namespace/, NAME_MESSAGE));
-  it('fails when \'namespace\' is a number', () => refuse('regcred', { namespace: 42 }, /namespace/, TYPE_MESSAGE));
+  it('fails when \'secretNamespace\' is not a DNS-1123 label', () => refuse('regcred', { secretNamespace: 'Bad_NS' }, /secretNamespace/, NAME_MESSAGE));
+  it('fails when \'secretNamespace\' is a number', () => refuse('regcred', { secretNamespace: 42 }, /secretNamespace/, TYPE_MESSAGE));
   it('fails when the name is a number', () => refuse(42, {}, /'name'/, TYPE_MESSAGE));
   it('fails when the name is a symbol', () => refuse(Symbol('regcred'), {}, /'name'/, TYPE_MESSAGE));
   it('fails when the name is undefined', () => refuse(undefined, {}, /'name'/));

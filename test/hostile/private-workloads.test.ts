@@ -4,9 +4,10 @@ import { App, Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, it } from 'vitest';
 import {
-  CommonPrivatePodProps, IPrivatePod, PrivateCronJob, PrivateDaemonSet, PrivateDeployment, PrivateJob, PrivatePod, PrivateRegistryChart,
-  IRegistrySecret, PrivateRegistryChartProps, PrivateRegistrySecret, PrivateServiceAccount, PrivateStatefulSet,
+  CommonPrivatePodProps, IPrivatePod, PrivateCronJob, PrivateDaemonSet, PrivateDeployment, PrivateJob, PrivatePod, IRegistrySecret,
+  PrivateRegistrySecret, PrivateServiceAccount, PrivateStatefulSet,
 } from '../../lib';
+import { PrivateRegistryChart, PrivateRegistryChartProps } from '../../app/private-registry-chart';
 import { expectRefused } from './_expect';
 import { NAME_MESSAGE, TYPE_MESSAGE, fake, newChart, synth, useTempRoot } from './_fixtures';
 
@@ -41,7 +42,7 @@ function ghcrSecret(chart: Chart): PrivateRegistrySecret {
 
 // a secret that exists already, assumed to be in the pod's namespace: a bad namespace on the pod is then the only fault
 function ghcrReference(chart: Chart): IRegistrySecret {
-  return PrivateRegistrySecret.fromSecretName(chart, 'regcred', 'regcred', { servers: ['ghcr.io'] });
+  return PrivateRegistrySecret.fromRegistrySecretName(chart, 'regcred', 'regcred', { servers: ['ghcr.io'] });
 }
 
 /** Builds `kind` in a fresh chart with a covered image and the extra props, and expects the refusal. */
@@ -76,7 +77,7 @@ describe.each(KINDS)('$name refuses bad input', (kind) => {
     refuseKind(kind, () => ({ containers: [{ name: 'Bad_Container', image: 'ghcr.io/org/app:1' }] }), /container|'name'/, NAME_MESSAGE);
   });
   it('fails when an init container name is 64 characters long', () => {
-    refuseKind(kind, () => ({ initContainers: [{ name: 'c'.repeat(64), image: 'ghcr.io/org/init:1' }] }), /container|'name'/, NAME_MESSAGE);
+    refuseKind(kind, () => ({ initContainers: [{ name: 'c'.repeat(64), image: 'ghcr.io/org/init:1' }] }), /'initContainers\[0\]\.name'/, NAME_MESSAGE);
   });
   it('fails when \'registrySecrets\' is one secret rather than a list', () => {
     refuseKind(kind, (chart) => ({ registrySecrets: kplus.Secret.fromSecretName(chart, 'one', 'regcred') }), /'registrySecrets'/, [/array|list/]);
@@ -88,7 +89,7 @@ describe.each(KINDS)('$name refuses bad input', (kind) => {
     refuseKind(kind, () => ({ publicImages: 'nginx' }), /'publicImages'/, [/array|list/]);
   });
   it('fails when \'publicImages\' holds a number', () => {
-    refuseKind(kind, () => ({ publicImages: [42] }), /'publicImages'/, TYPE_MESSAGE);
+    refuseKind(kind, () => ({ publicImages: [42] }), /'publicImages\[0\]'/, TYPE_MESSAGE);
   });
   it('fails when the props are undefined', () => {
     const chart = newChart();

@@ -7,8 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SealedRegistrySecret, SealedRegistrySecretProps, SealingCertificate, SealingScope } from '../../lib';
 import { expectRefused, redact, report } from './_expect';
 import {
-  BAD_NAMESPACES, NAME_MESSAGE, PemFiles, TYPE_MESSAGE, UNICODE_MESSAGE, fake, makePems, newChart, pemBodyLines, runNodeScript, synth,
-  useTempRoot,
+  BAD_NAMESPACES, NAME_MESSAGE, PemFiles, TYPE_MESSAGE, UNICODE_MESSAGE, fake, makePems, newChart, pemBodyLines, runNodeScript, synth, useTempRoot,
 } from './_fixtures';
 
 const tmp = useTempRoot('sealed');

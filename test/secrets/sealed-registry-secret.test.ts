@@ -213,7 +213,7 @@ describe('SealingCertificate', () => {
 
   it('fails when the certificate file cannot be read', () => {
     expect(() => SealingCertificate.fromFile(join(keys.dir, 'missing.pem')))
-      .toThrow(/^sealing: certificate file '.*missing\.pem' cannot be read \(ENOENT\), expected the controller's pem certificate; check/);
+      .toThrow(/^sealing: certificate file '.*missing\.pem' cannot be read: no such file; expected the controller's pem certificate: check/);
   });
 
   it('fails when the certificate file holds garbage, naming the file', () => {
