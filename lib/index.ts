@@ -1,33 +1,49 @@
-// The public API, by layer. Everything here compiles with jsii; what is not listed is internal.
+// The public API, by layer. Everything here compiles with jsii; what is not listed is internal. Interfaces are
+// exported as types, so that transpilers that see one file at a time (tsx, vitest) export nothing for them.
 
 // pull secrets
-export { IRegistrySecret, RegistrySecretBase, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './secrets/registry-secret';
-export { PrivateRegistrySecret, PrivateRegistrySecretProps } from './secrets/private-registry-secret';
-export { SealedRegistrySecret, SealedRegistrySecretProps } from './secrets/sealed-registry-secret';
+export type { IRegistrySecret, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './secrets/registry-secret';
+export { RegistrySecretBase } from './secrets/registry-secret';
+export type { PrivateRegistrySecretProps } from './secrets/private-registry-secret';
+export { PrivateRegistrySecret } from './secrets/private-registry-secret';
+export type { SealedRegistrySecretProps } from './secrets/sealed-registry-secret';
+export { SealedRegistrySecret } from './secrets/sealed-registry-secret';
 export { SealingCertificate } from './secrets/sealing-certificate';
 export { SealingScope } from './secrets/sealing-scope';
-export { ExternalRegistrySecretOptions, ExternalSecretsApiVersion, SecretStoreKind } from './secrets/external-secrets-options';
-export { ExternalRegistrySecret, ExternalRegistrySecretProps } from './secrets/external-registry-secret';
-export { EcrRegistrySecret, EcrRegistrySecretProps } from './secrets/ecr-registry-secret';
+export type { ExternalRegistrySecretOptions } from './secrets/external-secrets-options';
+export { ExternalSecretsApiVersion, SecretStoreKind } from './secrets/external-secrets-options';
+export type { ExternalRegistrySecretProps } from './secrets/external-registry-secret';
+export { ExternalRegistrySecret } from './secrets/external-registry-secret';
+export type { EcrRegistrySecretProps } from './secrets/ecr-registry-secret';
+export { EcrRegistrySecret } from './secrets/ecr-registry-secret';
 
 // credentials, and docker's own configuration
-export { RegistryCredentials } from './docker/credentials';
-export { DockerConfig, DockerConfigFileOptions, DockerConfigTextOptions } from './docker/docker-config';
+export type { RegistryCredentials } from './docker/credentials';
+export type { DockerConfigFileOptions, DockerConfigTextOptions } from './docker/docker-config';
+export { DockerConfig } from './docker/docker-config';
 
 // pods, workloads and service accounts
-export { CommonPrivatePodProps, IPrivatePod } from './pods/private-pod-props';
-export { PrivatePod, PrivatePodProps } from './pods/private-pod';
-export { PrivateDeployment, PrivateDeploymentProps } from './pods/private-deployment';
-export { PrivateStatefulSet, PrivateStatefulSetProps } from './pods/private-stateful-set';
-export { PrivateDaemonSet, PrivateDaemonSetProps } from './pods/private-daemon-set';
-export { PrivateJob, PrivateJobProps } from './pods/private-job';
-export { PrivateCronJob, PrivateCronJobProps } from './pods/private-cron-job';
-export { PrivateServiceAccount, PrivateServiceAccountProps } from './pods/private-service-account';
+export type { CommonPrivatePodProps, IPrivatePod } from './pods/private-pod-props';
+export type { PrivatePodProps } from './pods/private-pod';
+export { PrivatePod } from './pods/private-pod';
+export type { PrivateDeploymentProps } from './pods/private-deployment';
+export { PrivateDeployment } from './pods/private-deployment';
+export type { PrivateStatefulSetProps } from './pods/private-stateful-set';
+export { PrivateStatefulSet } from './pods/private-stateful-set';
+export type { PrivateDaemonSetProps } from './pods/private-daemon-set';
+export { PrivateDaemonSet } from './pods/private-daemon-set';
+export type { PrivateJobProps } from './pods/private-job';
+export { PrivateJob } from './pods/private-job';
+export type { PrivateCronJobProps } from './pods/private-cron-job';
+export { PrivateCronJob } from './pods/private-cron-job';
+export type { PrivateServiceAccountProps } from './pods/private-service-account';
+export { PrivateServiceAccount } from './pods/private-service-account';
 
 // the kubelet's view of an image, and the pull check as a cdk8s validation plugin
 export { ImageReference } from './kubelet/image-reference';
 export { PullCheckRule } from './check/pull-check';
-export {
-  IPullCheckValidationContext, IPullCheckValidationLogger, IPullCheckValidationReport, PullCheckValidation, PullCheckValidationProps,
-  PullCheckViolatingResource, PullCheckViolation,
+export type {
+  IPullCheckValidationContext, IPullCheckValidationLogger, IPullCheckValidationReport, PullCheckValidationProps, PullCheckViolatingResource,
+  PullCheckViolation,
 } from './check/pull-check-validation';
+export { PullCheckValidation } from './check/pull-check-validation';
