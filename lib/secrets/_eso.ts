@@ -5,6 +5,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { optionalString, requireEnum, requireString } from '../input/values';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from '../docker/payload';
+import { DEFAULT_DELIMITERS, TemplateDelimiters, templateAction, templateText } from '../go/text-template';
 import { ExternalSecretsApiVersion } from './external-secrets-options';
 
 
@@ -12,24 +13,42 @@ import { ExternalSecretsApiVersion } from './external-secrets-options';
 export const ESO_GENERATORS_API_VERSION = 'generators.external-secrets.io/v1alpha1';
 
 
+/** A piece of a template: literal text, or an action (the expression between the delimiters). */
+type TemplatePart = { readonly text: string } | { readonly action: string };
+
+/** Template source for the parts: each text renders as written, each action as `{{ action }}`. */
+function templateSource(parts: readonly TemplatePart[], d: TemplateDelimiters): string {
+  return parts.map((part, i) => ('text' in part
+    ? templateText(part.text, d, i + 1 < parts.length && 'action' in parts[i + 1])
+    : templateAction(part.action, d))).join('');
+}
+
 /**
  * The ESO (template engine v2: Go text/template with Sprig) template of `.dockerconfigjson`, in kubectl's field order.
  * Each value goes through Sprig's `toJson`, Go's `json.Marshal` as kubectl uses, so a `"` or `\` in a password is
  * escaped instead of breaking the JSON, and the bytes equal kubectl's. `auth` is base64, which needs no escaping.
  * An empty email is left out, as kubectl's `omitempty` does.
  *
- * @param serverExpression the `auths` key: a JSON string literal, or a template action that prints one
+ * @param server the `auths` key: a JSON string literal written as text, or an action that prints one
  */
-export function dockerConfigJsonTemplate(serverExpression: string, withEmail: boolean): string {
-  const email = withEmail ? '{{ with .email }},"email":{{ toJson . }}{{ end }}' : '';
-  // Go's lexer takes the first '{{' as the delimiter, so a literal '{' right before an action would swallow its brace
-  const open = serverExpression.startsWith('{{') ? '{{ "{" }}' : '{';
-  return `{"auths":${open}${serverExpression}:{"username":{{ .username | toJson }},"password":{{ .password | toJson }}${email},` +
-    '"auth":"{{ printf "%s:%s" .username .password | b64enc }}"}}}';
+export function dockerConfigJsonTemplate(server: TemplatePart, withEmail: boolean, d: TemplateDelimiters): string {
+  const email: TemplatePart[] = withEmail ? [{ action: 'with .email' }, { text: ',"email":' }, { action: 'toJson .' }, { action: 'end' }] : [];
+  return templateSource([
+    { text: '{"auths":{' }, server, { text: ':{"username":' }, { action: '.username | toJson' }, { text: ',"password":' },
+    { action: '.password | toJson' }, ...email, { text: ',"auth":"' }, { action: 'printf "%s:%s" .username .password | b64enc' },
+    { text: '"}}}' },
+  ], d);
 }
 
-export function targetSpec(name: string, metadata: ApiObjectMetadata | undefined, template: string): { [key: string]: unknown } {
-  const templateMetadata = metadata?.labels || metadata?.annotations ? { labels: metadata.labels, annotations: metadata.annotations } : undefined;
+/**
+ * The ExternalSecret's `spec.target`. ESO renders the values of the template's labels and annotations as templates
+ * too, so each is written as template text that renders exactly as given (`a {{ b` stays `a {{ b`).
+ */
+export function targetSpec(name: string, metadata: ApiObjectMetadata | undefined, template: string, d: TemplateDelimiters): { [key: string]: unknown } {
+  const literal = (map: { [key: string]: string } | undefined): { [key: string]: string } | undefined =>
+    map === undefined ? undefined : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, templateText(v, d)]));
+  const templateMetadata = metadata?.labels || metadata?.annotations
+    ? { labels: literal(metadata.labels), annotations: literal(metadata.annotations) } : undefined;
   return {
     name,
     // the ExternalSecret owns the Secret: deleting it deletes the Secret, and nothing else may write it
@@ -38,6 +57,19 @@ export function targetSpec(name: string, metadata: ApiObjectMetadata | undefined
   };
 }
 
+/** The template delimiters the operator runs with: ESO's defaults unless both options say otherwise. */
+export function checkDelimiters(left: unknown, right: unknown, context: string): TemplateDelimiters {
+  const check = (value: unknown, field: string, fallback: string): string => {
+    const text = value === undefined ? fallback : requireString(value, field, context);
+    // a quote would end the string constants our actions print; white space is trimmed from flags by most shells
+    if (!/^[^\s"`]{1,16}$/.test(text)) {
+      throw new Error(`${context}: '${field}' must be 1 to 16 characters without white space or quotes, as given to the operator's ` +
+        `--template-${field === 'templateLeftDelimiter' ? 'left' : 'right'}-delimiter flag, got ${JSON.stringify(text)}`);
+    }
+    return text;
+  };
+  return { left: check(left, 'templateLeftDelimiter', DEFAULT_DELIMITERS.left), right: check(right, 'templateRightDelimiter', DEFAULT_DELIMITERS.right) };
+}
 
 export function remoteRef(field: string, key: unknown, property: unknown, context: string): { key: string; property?: string } {
   const remoteKey = requireString(key, `${field}Key`, context, {

@@ -5,7 +5,7 @@ import { goJsonString } from '../go/json';
 import { checkMetadata } from '../input/metadata';
 import { checkDns1123Subdomain, optionalDuration, optionalString, quote, requireObject, requireString } from '../input/values';
 import { SERVERS_ANNOTATION } from '../check/annotations';
-import { ESO_GENERATORS_API_VERSION, checkApiVersion, dockerConfigJsonTemplate, targetSpec } from './_eso';
+import { ESO_GENERATORS_API_VERSION, checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, targetSpec } from './_eso';
 import { ExternalRegistrySecretOptions } from './external-secrets-options';
 import { RegistrySecretBase } from './registry-secret';
 
@@ -128,6 +128,7 @@ export class EcrRegistrySecret extends RegistrySecretBase {
         `got ${formatGoDuration(refresh.toMilliseconds())}; use Duration.hours(6) or leave it out`);
     }
     const apiVersion = checkApiVersion(props.externalSecretsApiVersion, context);
+    const delimiters = checkDelimiters(props.templateLeftDelimiter, props.templateRightDelimiter, context);
     super(scope, id);
 
     const generator = new ApiObject(this, 'Generator', {
@@ -145,10 +146,10 @@ export class EcrRegistrySecret extends RegistrySecretBase {
     this.servers = host !== undefined ? [host] : undefined;
     if (host !== undefined) resource.metadata.addAnnotation(SERVERS_ANNOTATION, host);
     // the token's proxy_endpoint is 'https://HOST'; kubectl-style keys are bare hosts
-    const serverExpression = host !== undefined ? goJsonString(host) : '{{ .proxy_endpoint | trimPrefix "https://" | toJson }}';
+    const server = host !== undefined ? { text: goJsonString(host) } : { action: '.proxy_endpoint | trimPrefix "https://" | toJson' };
     Object.assign(spec, {
       refreshInterval: formatGoDuration(refresh.toMilliseconds()),
-      target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(serverExpression, false)),
+      target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(server, false, delimiters), delimiters),
       dataFrom: [{ sourceRef: { generatorRef: { apiVersion: ESO_GENERATORS_API_VERSION, kind: 'ECRAuthorizationToken', name: generator.name } } }],
     });
   }

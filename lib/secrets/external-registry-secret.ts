@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { formatGoDuration } from '../go/duration';
 import { goJsonString } from '../go/json';
 import { checkMetadata } from '../input/metadata';
-import { checkDns1123Subdomain, optionalDuration, quote, requireEnum, requireObject } from '../input/values';
+import { checkDns1123Subdomain, optionalDuration, requireEnum, requireObject } from '../input/values';
 import { DOCKER_HUB_SERVER, checkRegistryServer } from '../docker/credentials';
 import { SERVERS_ANNOTATION } from '../check/annotations';
-import { checkApiVersion, dockerConfigJsonTemplate, remoteRef, targetSpec } from './_eso';
+import { checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, remoteRef, targetSpec } from './_eso';
 import { ExternalRegistrySecretOptions, SecretStoreKind } from './external-secrets-options';
 import { RegistrySecretBase } from './registry-secret';
 
@@ -97,7 +97,8 @@ export class ExternalRegistrySecret extends RegistrySecretBase {
     const context = `ExternalRegistrySecret '${id}'`;
     requireObject(props, 'props', context, 'an object with the store and its keys');
     const { namespace } = checkMetadata(scope, props.metadata, context);
-    const server = checkServer(props.server ?? DOCKER_HUB_SERVER, context);
+    // the server is written into the template as text that renders as written, so any key the kubelet reads is fine
+    const server = checkRegistryServer(props.server ?? DOCKER_HUB_SERVER, context);
     checkDns1123Subdomain(props.storeName, 'storeName', context);
     const storeKind = requireEnum(props.storeKind ?? SecretStoreKind.SECRET_STORE, 'storeKind', SecretStoreKind, 'a SecretStoreKind value', context);
     const username = remoteRef('username', props.usernameKey, props.usernameProperty, context);
@@ -110,6 +111,7 @@ export class ExternalRegistrySecret extends RegistrySecretBase {
         'use Duration.hours(1) or leave it out');
     }
     const apiVersion = checkApiVersion(props.externalSecretsApiVersion, context);
+    const delimiters = checkDelimiters(props.templateLeftDelimiter, props.templateRightDelimiter, context);
     super(scope, id);
 
     // the spec names the Secret, whose name is known once the ApiObject has generated it: filled in below
@@ -125,20 +127,10 @@ export class ExternalRegistrySecret extends RegistrySecretBase {
     Object.assign(spec, {
       refreshInterval: formatGoDuration(refresh.toMilliseconds()),
       secretStoreRef: { name: props.storeName, kind: storeKind },
-      target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(goJsonString(server), email !== undefined)),
+      target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate({ text: goJsonString(server) }, email !== undefined, delimiters), delimiters),
       data,
     });
   }
 
 
-}
-
-
-function checkServer(value: unknown, context: string): string {
-  const server = checkRegistryServer(value, context);
-  // the key is written into a Go template; '{{' would start an action
-  if (server.includes('{{') || server.includes('}}')) {
-    throw new Error(`${context}: 'server' must not contain '{{' or '}}', got ${quote(server)}; use the registry host`);
-  }
-  return server;
 }

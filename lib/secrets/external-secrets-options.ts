@@ -36,4 +36,20 @@ export interface ExternalRegistrySecretOptions {
    * @default ExternalSecretsApiVersion.V1
    */
   readonly externalSecretsApiVersion?: ExternalSecretsApiVersion;
+
+  /**
+   * The left template delimiter the operator runs with (its `--template-left-delimiter` flag). The templates written
+   * here use it, and every user-supplied text in them (the server, the labels and annotations, which ESO renders as
+   * templates too) is escaped for it, so that it reaches the Secret exactly as written.
+   *
+   * @default '{{'
+   */
+  readonly templateLeftDelimiter?: string;
+
+  /**
+   * The right template delimiter the operator runs with (its `--template-right-delimiter` flag).
+   *
+   * @default '}}'
+   */
+  readonly templateRightDelimiter?: string;
 }

@@ -1,8 +1,10 @@
 // Command go-template renders an External Secrets Operator template (engine v2) with Go's own text/template, so the
 // tests judge our templates with the engine the operator runs instead of a re-implementation.
 //
-// Input on stdin: {"template": "...", "data": {"username": "...", ...}}. The rendered bytes go to stdout, unchanged;
-// a parse or execute error goes to stderr with exit status 1.
+// Input on stdin: {"template": "...", "data": {"username": "...", ...}, "left": "{{", "right": "}}"} (the delimiters
+// are optional, as ESO's --template-left-delimiter and --template-right-delimiter). The rendered bytes go to stdout,
+// unchanged; a parse or execute error goes to stderr with exit status 1. With {"batch": [request, ...]} every request
+// is rendered and stdout is a JSON array of {"out": "..."} or {"error": "..."}, one per request.
 //
 // It mirrors execute() in external-secrets/external-secrets pkg/template/v2/template.go: the template is parsed with
 // Option("missingkey=error") and the FuncMap (Sprig's TxtFuncMap, without env and expandenv, plus ESO's own), and
@@ -18,7 +20,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/template"
@@ -42,19 +43,22 @@ var funcs = template.FuncMap{
 type input struct {
 	Template *string           `json:"template"`
 	Data     map[string]string `json:"data"`
+	Left     string            `json:"left"`
+	Right    string            `json:"right"`
+	Batch    []input           `json:"batch"`
 }
 
-func render(in io.Reader) ([]byte, error) {
-	var req input
-	decoder := json.NewDecoder(in)
-	decoder.DisallowUnknownFields()
-	if err := decoder.Decode(&req); err != nil {
-		return nil, fmt.Errorf("cannot read the request: %w", err)
-	}
+type output struct {
+	Out   *string `json:"out,omitempty"`
+	Error *string `json:"error,omitempty"`
+}
+
+func render(req input) ([]byte, error) {
 	if req.Template == nil || req.Data == nil {
 		return nil, fmt.Errorf("the request must have a 'template' string and a 'data' object of strings")
 	}
-	t, err := template.New("template").Option("missingkey=error").Funcs(funcs).Parse(*req.Template)
+	// as ESO's execute(): Delims with empty strings keeps Go's defaults
+	t, err := template.New("template").Option("missingkey=error").Funcs(funcs).Delims(req.Left, req.Right).Parse(*req.Template)
 	if err != nil {
 		return nil, fmt.Errorf("unable to parse template: %w", err)
 	}
@@ -66,7 +70,31 @@ func render(in io.Reader) ([]byte, error) {
 }
 
 func main() {
-	out, err := render(os.Stdin)
+	var req input
+	decoder := json.NewDecoder(os.Stdin)
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(&req); err != nil {
+		fmt.Fprintln(os.Stderr, "cannot read the request:", err)
+		os.Exit(1)
+	}
+	if req.Batch != nil {
+		outs := make([]output, len(req.Batch))
+		for i, r := range req.Batch {
+			if b, err := render(r); err != nil {
+				msg := err.Error()
+				outs[i].Error = &msg
+			} else {
+				text := string(b)
+				outs[i].Out = &text
+			}
+		}
+		if err := json.NewEncoder(os.Stdout).Encode(outs); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	out, err := render(req)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
