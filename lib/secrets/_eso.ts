@@ -44,7 +44,9 @@ export function dockerConfigJsonTemplate(server: TemplatePart, withEmail: boolea
  * The ExternalSecret's `spec.target`. ESO renders the values of the template's labels and annotations as templates
  * too, so each is written as template text that renders exactly as given (`a {{ b` stays `a {{ b`).
  */
-export function targetSpec(name: string, metadata: ApiObjectMetadata | undefined, template: string, d: TemplateDelimiters): { [key: string]: unknown } {
+export function targetSpec(
+  name: string, metadata: ApiObjectMetadata | undefined, template: string, d: TemplateDelimiters,
+): { [key: string]: unknown } {
   const literal = (map: { [key: string]: string } | undefined): { [key: string]: string } | undefined =>
     map === undefined ? undefined : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, templateText(v, d)]));
   const templateMetadata = metadata?.labels || metadata?.annotations
@@ -68,7 +70,10 @@ export function checkDelimiters(left: unknown, right: unknown, context: string):
     }
     return text;
   };
-  return { left: check(left, 'templateLeftDelimiter', DEFAULT_DELIMITERS.left), right: check(right, 'templateRightDelimiter', DEFAULT_DELIMITERS.right) };
+  return {
+    left: check(left, 'templateLeftDelimiter', DEFAULT_DELIMITERS.left),
+    right: check(right, 'templateRightDelimiter', DEFAULT_DELIMITERS.right),
+  };
 }
 
 export function remoteRef(field: string, key: unknown, property: unknown, context: string): { key: string; property?: string } {

@@ -127,7 +127,8 @@ export class ExternalRegistrySecret extends RegistrySecretBase {
     Object.assign(spec, {
       refreshInterval: formatGoDuration(refresh.toMilliseconds()),
       secretStoreRef: { name: props.storeName, kind: storeKind },
-      target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate({ text: goJsonString(server) }, email !== undefined, delimiters), delimiters),
+      target: targetSpec(this.name, props.metadata,
+        dockerConfigJsonTemplate({ text: goJsonString(server) }, email !== undefined, delimiters), delimiters),
       data,
     });
   }
