@@ -4,6 +4,7 @@
  * (which reads the synthesized manifests).
  */
 import { CachingUrlParser, UrlParser } from '../go/url';
+import { ImageUseKind } from './manifest-model';
 import { describeNamespace } from './messages';
 import { hasUserinfo } from '../docker/credentials';
 import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
@@ -49,6 +50,12 @@ export interface ContainerFacts {
    * @default false
    */
   readonly init?: boolean;
+  /**
+   * How the pod uses the image, for messages: a container, an init or ephemeral container, or an image volume.
+   *
+   * @default - from `init`
+   */
+  readonly kind?: ImageUseKind;
   /**
    * Where the image is in the object, as a JSON path (`spec.template.spec.containers[0].image`), for reports.
    *
@@ -188,7 +195,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
   const keys = known.flatMap((s) => s.servers!);
 
   for (const container of pod.containers) {
-    const what = `${container.init ? 'init container' : 'container'} '${container.name}'`;
+    const what = `${container.kind ?? (container.init ? 'init container' : 'container')} '${container.name}'`;
     let ref: ImageReference;
     try {
       ref = parseImageReference(container.image);

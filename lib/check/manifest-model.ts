@@ -1,0 +1,278 @@
+/**
+ * What a set of synthesized manifests says about pulling images: the pod-bearing objects with every image they pull
+ * (containers, init containers, ephemeral containers, image volumes) and where, the pull secrets in it (docker Secrets,
+ * and the SealedSecrets and ExternalSecrets that make them) and the service accounts. Pure logic on parsed YAML; the
+ * manifest check, the pull policy and the command line read manifests through it. Malformed shapes become problems on
+ * the object, never exceptions.
+ */
+import { decodeAuth } from '../docker/auth-field';
+import { DOCKERCFG_KEY, DOCKERCFG_SECRET_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from '../docker/payload';
+import { describeType } from '../input/values';
+import { SERVERS_ANNOTATION } from './annotations';
+
+/** Where each pod-bearing kind keeps its pod spec. */
+export const POD_SPEC_PATHS: { readonly [kind: string]: readonly string[] } = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** How a pod uses an image. */
+export type ImageUseKind = 'container' | 'init container' | 'ephemeral container' | 'image volume';
+
+/** One image a pod pulls. */
+export interface ImageUse {
+  /** The container's name, or the volume's. */
+  readonly name: string;
+  readonly kind: ImageUseKind;
+  /** The image as written. */
+  readonly image: string;
+  /** Where it is in the object, as a JSON path (`spec.containers[0].image`). */
+  readonly location: string;
+  /** `imagePullPolicy` (a volume's `image.pullPolicy`), when set. */
+  readonly pullPolicy?: string;
+}
+
+/** Something about an object's shape that the API server or the kubelet would refuse. */
+export interface ObjectProblem {
+  readonly message: string;
+  readonly location: string;
+}
+
+/** A pod-bearing object of the manifests. */
+export interface PodObject {
+  /** Its index in the input list. */
+  readonly index: number;
+  readonly kind: string;
+  readonly name?: string;
+  /** Undefined when the object sets none (it lands in kubectl's current namespace). */
+  readonly namespace?: string;
+  /** `Kind namespace/name`, for messages. */
+  readonly resource: string;
+  /** The JSON path of the pod spec, such as `spec.template.spec`. */
+  readonly specPath: string;
+  /** The pod spec itself (the parsed object: changing it changes the input). */
+  readonly spec: Record<string, any>;
+  /** The names in `imagePullSecrets`, in order; entries without a name are problems. */
+  readonly imagePullSecrets: string[];
+  /** `serviceAccountName` (or the deprecated `serviceAccount`), else `default`. */
+  readonly serviceAccountName: string;
+  /** The annotations of the object. */
+  readonly annotations: { readonly [key: string]: string };
+  /** Every image the pod pulls. */
+  readonly images: ImageUse[];
+  readonly problems: ObjectProblem[];
+}
+
+/** One registry of a docker Secret. */
+export interface SecretEntry {
+  readonly server: string;
+  readonly username?: string;
+  /** The password; kept in memory only, for the login check. */
+  readonly password?: string;
+}
+
+/** An object that puts a pull secret into the cluster. */
+export interface PullSecretObject {
+  readonly index: number;
+  readonly kind: 'Secret' | 'SealedSecret' | 'ExternalSecret';
+  /** The name of the Secret it makes (an ExternalSecret's `spec.target.name`, else its own). */
+  readonly name: string;
+  readonly namespace?: string;
+  /** The `auths` keys: read from a Secret, declared by the servers annotation otherwise; undefined when unknown. */
+  readonly servers?: string[];
+  /** The entries of a Secret, decoded. */
+  readonly entries?: SecretEntry[];
+  /** Why the kubelet could not read it (one bad entry fails every pull through the Secret). */
+  readonly error?: string;
+}
+
+/** A ServiceAccount of the manifests. */
+export interface ServiceAccountObject {
+  readonly index: number;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly imagePullSecrets: string[];
+  readonly annotations: { readonly [key: string]: string };
+}
+
+/** Everything the pull checks read from a set of manifests. */
+export interface ManifestModel {
+  readonly pods: PodObject[];
+  readonly secrets: PullSecretObject[];
+  readonly serviceAccounts: ServiceAccountObject[];
+}
+
+/** Reads the manifests. */
+export function readManifests(objects: readonly unknown[]): ManifestModel {
+  const pods: PodObject[] = [];
+  const secrets: PullSecretObject[] = [];
+  const serviceAccounts: ServiceAccountObject[] = [];
+  objects.forEach((o, index) => {
+    if (!isObject(o)) return;
+    const pod = podObject(o, index);
+    if (pod) pods.push(pod);
+    const secret = pullSecretObject(o, index);
+    if (secret) secrets.push(secret);
+    if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string') {
+      serviceAccounts.push({ index, name: o.metadata.name, namespace: stringOr(o.metadata?.namespace), imagePullSecrets: names(o.imagePullSecrets),
+        annotations: stringMap(o.metadata?.annotations) });
+    }
+  });
+  return { pods, secrets, serviceAccounts };
+}
+
+/** The pod-bearing object `o` is, or undefined. */
+export function podObject(o: Record<string, any>, index: number): PodObject | undefined {
+  const path = typeof o.kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, o.kind) ? POD_SPEC_PATHS[o.kind] : undefined;
+  if (!path) return undefined;
+  const spec = path.reduce((v: any, k: string) => (isObject(v) ? v[k] : undefined), o);
+  if (!isObject(spec)) return undefined;
+  const at = path.join('.');
+  const namespace = stringOr(o.metadata?.namespace);
+  const name = stringOr(o.metadata?.name);
+  const problems: ObjectProblem[] = [];
+
+  if (spec.imagePullSecrets !== undefined && !Array.isArray(spec.imagePullSecrets)) {
+    problems.push({ location: `${at}.imagePullSecrets`, message: 'imagePullSecrets must be a list such as [{ name: regcred }], ' +
+      `got ${describeType(spec.imagePullSecrets)}; the API server refuses the object` });
+  }
+  const refs: unknown[] = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
+  refs.forEach((r, i) => {
+    if (!isObject(r) || typeof r.name !== 'string' || r.name === '') {
+      problems.push({ location: `${at}.imagePullSecrets[${i}]`,
+        message: `imagePullSecrets[${i}] has no name; the kubelet skips it: name the Secret or remove the entry` });
+    }
+  });
+
+  const images: ImageUse[] = [];
+  for (const [field, kind] of [['initContainers', 'init container'], ['containers', 'container'],
+    ['ephemeralContainers', 'ephemeral container']] as const) {
+    const list = spec[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      problems.push({ location: `${at}.${field}`, message: `${field} must be a list of containers, got ${describeType(list)}` });
+      continue;
+    }
+    list.forEach((c: unknown, i: number) => {
+      const location = `${at}.${field}[${i}].image`;
+      const containerName = isObject(c) && typeof c.name === 'string' ? c.name : `#${i}`;
+      if (!isObject(c) || c.image === undefined || c.image === '') {
+        problems.push({ location, message: `${kind} '${containerName}' has no image; the kubelet cannot pull it: set the image to a ` +
+          'reference such as \'ghcr.io/org/app:1\'' });
+      } else if (typeof c.image !== 'string') {
+        problems.push({ location, message: `${kind} '${containerName}': 'image' must be a string such as 'ghcr.io/org/app:1', ` +
+          `got ${describeType(c.image)}` });
+      } else {
+        images.push({ name: containerName, kind, image: c.image, location, pullPolicy: stringOr(c.imagePullPolicy) });
+      }
+    });
+  }
+  // image volumes (Kubernetes 1.31+): pulled like a container image, with the pod's pull secrets
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((v: unknown, i: number) => {
+      if (!isObject(v) || v.image === undefined) return;
+      const volumeName = typeof v.name === 'string' ? v.name : `#${i}`;
+      const location = `${at}.volumes[${i}].image.reference`;
+      const reference = isObject(v.image) ? v.image.reference : undefined;
+      if (typeof reference !== 'string' || reference === '') {
+        problems.push({ location, message: `image volume '${volumeName}' has no image.reference; the kubelet cannot pull it: set it to a ` +
+          'reference such as \'ghcr.io/org/data:1\'' });
+        return;
+      }
+      images.push({ name: volumeName, kind: 'image volume', image: reference, location, pullPolicy: stringOr(v.image.pullPolicy) });
+    });
+  }
+
+  return {
+    index, kind: o.kind, name, namespace, resource: `${o.kind} ${namespace ? namespace + '/' : ''}${name}`, specPath: at, spec,
+    imagePullSecrets: names(refs), serviceAccountName: stringOr(spec.serviceAccountName) ?? stringOr(spec.serviceAccount) ?? 'default',
+    annotations: stringMap(o.metadata?.annotations), images, problems,
+  };
+}
+
+const DOCKER_SECRET_KEYS: { [type: string]: string } = {
+  [DOCKER_CONFIG_JSON_SECRET_TYPE]: DOCKER_CONFIG_JSON_KEY,
+  [DOCKERCFG_SECRET_TYPE]: DOCKERCFG_KEY,
+};
+
+/** The pull secret `o` puts into the cluster, or undefined. */
+export function pullSecretObject(o: Record<string, any>, index: number): PullSecretObject | undefined {
+  const namespace = stringOr(o.metadata?.namespace);
+  if (o.kind === 'Secret' && o.apiVersion === 'v1') {
+    const key = typeof o.type === 'string' && Object.hasOwn(DOCKER_SECRET_KEYS, o.type) ? DOCKER_SECRET_KEYS[o.type] : undefined;
+    const name = stringOr(o.metadata?.name);
+    if (!key || name === undefined) return undefined;
+    return { index, kind: 'Secret', name, namespace, ...decodeSecret(o, key) };
+  }
+  // a controller turns these into a Secret of the same name (or spec.target.name) in the same namespace
+  if (o.kind === 'SealedSecret' || o.kind === 'ExternalSecret') {
+    const name = stringOr(o.spec?.target?.name) ?? stringOr(o.metadata?.name);
+    if (name === undefined) return undefined;
+    const declared = stringOr(o.metadata?.annotations?.[SERVERS_ANNOTATION]);
+    return { index, kind: o.kind, name, namespace, servers: declared === undefined ? undefined : splitList(declared) };
+  }
+  return undefined;
+}
+
+/** The entries of a docker Secret, or why the kubelet could not read it. */
+function decodeSecret(o: any, key: string): { servers?: string[]; entries?: SecretEntry[]; error?: string } {
+  let text: string | undefined = stringOr(o.stringData?.[key]);
+  if (text === undefined && typeof o.data?.[key] === 'string') text = Buffer.from(o.data[key], 'base64').toString('utf8');
+  if (text === undefined) return { error: `has no '${key}' key; the kubelet cannot read it: put the docker config under data['${key}']` };
+  let parsed: any;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { error: `has a '${key}' that is not JSON; the kubelet fails every pull that uses it: regenerate the Secret` };
+  }
+  const auths = key === DOCKER_CONFIG_JSON_KEY ? parsed?.auths : parsed;
+  if (!isObject(auths)) {
+    return { error: `has a '${key}' without ${key === DOCKER_CONFIG_JSON_KEY ? 'an \'auths\' map' : 'a server map'}; regenerate the Secret` };
+  }
+  const entries: SecretEntry[] = [];
+  // the kubelet builds one keyring from every entry; one 'auth' it cannot decode fails the whole secret
+  for (const [server, entry] of Object.entries<any>(auths)) {
+    let username = stringOr(entry?.username);
+    let password = stringOr(entry?.password);
+    if (typeof entry?.auth === 'string' && entry.auth !== '') {
+      const decoded = decodeAuth(entry.auth);
+      if (typeof decoded === 'string') {
+        return { error: `has an entry for '${server}' whose 'auth' ${decoded}; the kubelet fails every pull that uses this secret: ` +
+          'regenerate the Secret' };
+      }
+      [username, password] = decoded;
+    }
+    entries.push({ server, username, password });
+  }
+  return { servers: Object.keys(auths), entries };
+}
+
+/** The image names of a comma-separated annotation. */
+export function splitList(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
+}
+
+function names(refs: unknown): string[] {
+  return Array.isArray(refs) ? refs.map((r) => r?.name).filter((n): n is string => typeof n === 'string' && n.length > 0) : [];
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function stringMap(value: unknown): { [key: string]: string } {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as { [key: string]: string };
+}
+
+/** A plain object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
