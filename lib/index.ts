@@ -38,10 +38,13 @@ export type { PrivateCronJobProps } from './pods/private-cron-job';
 export { PrivateCronJob } from './pods/private-cron-job';
 export type { PrivateServiceAccountProps } from './pods/private-service-account';
 export { PrivateServiceAccount } from './pods/private-service-account';
+export type { NodePullConfigProps } from './pods/node-pull-config';
+export { NodePullConfig } from './pods/node-pull-config';
 
 // the kubelet's view of an image, and the pull check as a cdk8s validation plugin
 export { ImageReference } from './kubelet/image-reference';
 export { PullCheckRule } from './check/pull-check';
+export { ImagePullCredentialsVerificationPolicy } from './check/node-facts';
 export type {
   IPullCheckValidationContext, IPullCheckValidationLogger, IPullCheckValidationReport, PullCheckValidationProps, PullCheckViolatingResource,
   PullCheckViolation,

@@ -9,7 +9,8 @@ import { PullSecretObject, isObject, readManifests, splitList } from './manifest
 import { serviceAccountNamespaceMessage } from './messages';
 import { describeType } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
-import { PullCheckError, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
+import { NO_NODE_FACTS, NodeOptions, readNodeFacts } from './node-facts';
+import { PullCheckError, PullCheckResult, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
 /** A finding on one object of the output. */
 export interface ManifestFinding extends PullCheckError {
@@ -19,36 +20,61 @@ export interface ManifestFinding extends PullCheckError {
   readonly index: number;
 }
 
+/** A warning on one object of the output, or on the output as a whole. */
+export interface ManifestWarning {
+  readonly message: string;
+  /** `Kind namespace/name` of the object; undefined for a warning about many objects. */
+  readonly resource?: string;
+  /** The index of the object in the input list; -1 when the warning is about many. */
+  readonly index: number;
+  readonly location?: string;
+}
+
 /** What the manifest check found. */
 export interface ManifestCheckResult {
   /** Findings that make the kubelet fail pulls. */
   readonly errors: ManifestFinding[];
-  /** What could not be judged. */
-  readonly warnings: string[];
+  /** What could not be judged, or may fail later. */
+  readonly warnings: ManifestWarning[];
   /** How many pod templates were checked. */
   readonly podsChecked: number;
 }
 
-/** Options for the manifest check. */
-export interface ManifestCheckOptions {
+/** Options for the manifest check: the plugin's properties. */
+export interface ManifestCheckOptions extends NodeOptions {
   /**
    * Images or repositories pulled without credentials on purpose, for every pod.
    *
    * @default - none
    */
-  readonly publicImages?: string[];
+  readonly publicImages?: unknown;
 }
 
-/** Checks every pod-bearing object of a synth output against the pull secrets and service accounts in it. */
-export function checkManifests(objects: readonly any[], options: ManifestCheckOptions = {}): ManifestCheckResult {
+/**
+ * Checks every pod-bearing object of a synth output against the pull secrets and service accounts in it.
+ *
+ * @param baseDir where a relative `credentialProviderConfig` is found: the app's folder
+ */
+export function checkManifests(objects: readonly any[], options: ManifestCheckOptions = {}, baseDir = process.cwd()): ManifestCheckResult {
   if (!Array.isArray(objects)) {
     throw new Error(`the manifest check needs a list of parsed objects, got ${describeType(objects)}`);
   }
   const errors: ManifestFinding[] = [];
-  const warnings: string[] = [];
+  const warnings: ManifestWarning[] = [];
   const optionPublicImages = publicImagesOption(options, errors);
+  let node = NO_NODE_FACTS;
+  try {
+    node = readNodeFacts(isObject(options) ? options : {}, 'pull-check plugin', baseDir);
+  } catch (e) {
+    errors.push({ rule: PullCheckRule.IMAGE_COVERAGE, resource: OPTIONS_RESOURCE, index: -1, location: optionLocation((e as Error).message),
+      message: (e as Error).message });
+  }
   const urls = new CachingUrlParser();
   const model = readManifests(objects);
+  const evidenceKeys = model.secrets.flatMap((s) =>
+    (s.servers ?? []).map((key) => ({ key, secret: `${s.namespace ? s.namespace + '/' : ''}${s.name}` })));
+  const undeclared: PullCheckResult['undeclared'] = [];
+  const saObjects = new Map(model.serviceAccounts.map((sa) => [nsKey(sa.namespace, sa.name), sa]));
 
   const secrets = new Map<string, PullSecretObject[]>();
   for (const s of model.secrets) secrets.set(s.name, [...secrets.get(s.name) ?? [], s]);
@@ -77,9 +103,10 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
           message: serviceAccountNamespaceMessage(resource, sa, saNamespace, namespace) });
         continue;
       }
-      if (!fromSa || fromSa.length === 0) continue; // no pull secrets at all: a pod of public images, nothing to judge
-      secretNames = fromSa;
-      source = `the imagePullSecrets of service account '${sa}'`;
+      if (fromSa && fromSa.length > 0) {
+        secretNames = fromSa;
+        source = `the imagePullSecrets of service account '${sa}'`;
+      }
     }
     podsChecked++;
 
@@ -98,7 +125,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
     const result = checkPodPulls({
       path: resource,
       namespace,
-      containers: pod.images.map((i) => ({ name: i.name, image: i.image, kind: i.kind, location: i.location })),
+      containers: pod.images.map((i) => ({ name: i.name, image: i.image, kind: i.kind, location: i.location, pullPolicy: i.pullPolicy })),
       secrets: facts,
       secretsSource: source,
       secretsLocation: source === 'imagePullSecrets' ? `${pod.specPath}.imagePullSecrets` : `${pod.specPath}.serviceAccountName`,
@@ -106,9 +133,22 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       publicImagesSource: `annotation '${PUBLIC_IMAGES_ANNOTATION}'`,
       publicImagesLocation: `metadata.annotations.${PUBLIC_IMAGES_ANNOTATION}`,
       urls,
+      node,
+      serviceAccount: { name: pod.serviceAccountName, annotations: saObjects.get(nsKey(namespace, pod.serviceAccountName))?.annotations },
+      noPullSecrets: secretNames.length === 0,
+      evidenceKeys,
     });
     errors.push(...result.errors.map((e) => ({ ...e, resource, index })));
-    warnings.push(...result.warnings);
+    warnings.push(...result.warnings.map((w) => ({ ...w, resource, index })));
+    undeclared.push(...result.undeclared);
+  }
+  if (undeclared.length > 0) {
+    // one warning for all of them: an image pulled without credentials that nobody declared public may be private
+    const shown = undeclared.slice(0, 10).map((u) => `${u.what} '${u.image}'`).join(', ');
+    warnings.push({ index: -1,
+      message: `${undeclared.length} image${undeclared.length === 1 ? ' is' : 's are'} pulled without credentials and declared ` +
+        `neither public nor node-provided: ${shown}${undeclared.length > 10 ? `, and ${undeclared.length - 10} more` : ''}; declare ` +
+        'them with publicImages (the plugin property, or the constructs\' publicImages), or nodeImages / credentialProviderConfig' });
   }
   return { errors, warnings, podsChecked };
 }
@@ -142,6 +182,11 @@ function publicImagesOption(options: ManifestCheckOptions, errors: ManifestFindi
     }
   });
   return valid;
+}
+
+/** The option a message about the options names first, as the location of the finding. */
+function optionLocation(message: string): string {
+  return /'([A-Za-z]+)/.exec(message.replace(/^[^:]*: /, ''))?.[1] ?? 'properties';
 }
 
 function nsKey(namespace: string | undefined, name: string | undefined): string {

@@ -9,6 +9,7 @@
  */
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from './annotations';
 import { OPTIONS_RESOURCE, checkManifests } from './manifest-check';
+import { ImagePullCredentialsVerificationPolicy } from './node-facts';
 import { PullCheckRule } from './pull-check';
 
 // The cdk8s CLI's plugin types, described here so that the library does not depend on cdk8s-cli (and so that jsii sees them).
@@ -66,6 +67,9 @@ const FIXES: { [rule: string]: string } = {
   [PullCheckRule.SECRET_NAMESPACE]: 'create the pull secret in the namespace of the pods that use it',
   [PullCheckRule.IMAGE_REFERENCE]: 'write the image as [registry/]repository[:tag][@digest] with a lower-case repository',
   [PullCheckRule.SECRET_CONTENT]: 'regenerate the pull secret (PrivateRegistrySecret, or kubectl create secret docker-registry)',
+  [PullCheckRule.NODE_CREDENTIALS]: 'give the pod\'s ServiceAccount the annotations the credential provider needs, or a pull secret',
+  [PullCheckRule.DOCKER_HUB]: 'add a pull secret with Docker Hub credentials, or unset dockerHubCredentialsRequired',
+  warning: 'see the message: this may fail later, or the check could not judge it',
 };
 
 /** Properties for the plugin, from `properties:` in cdk8s.yaml. */
@@ -76,9 +80,49 @@ export interface PullCheckValidationProps {
    * @default - none
    */
   readonly publicImages?: string[];
+
+  /**
+   * The kubelet's credential provider config (`--image-credential-provider-config`), a file or a directory, relative to
+   * the app's folder: images its providers' `matchImages` cover are pulled with the node's credentials (ECR, GAR, ACR).
+   *
+   * @default - no credential providers
+   */
+  readonly credentialProviderConfig?: string;
+
+  /**
+   * Image patterns the nodes provide credentials for, with the same glob rules as `matchImages`
+   * (`*.dkr.ecr.*.amazonaws.com`).
+   *
+   * @default - none
+   */
+  readonly nodeImages?: string[];
+
+  /**
+   * The kubelet's `imagePullCredentialsVerificationPolicy` (KEP-2535), to judge images with `imagePullPolicy: Never`.
+   *
+   * @default - the kubelet's default, NeverVerifyPreloadedImages
+   */
+  readonly imagePullCredentialsVerificationPolicy?: ImagePullCredentialsVerificationPolicy;
+
+  /**
+   * The kubelet's `preloadedImagesVerificationAllowlist`, with `NeverVerifyAllowlistedImages`: normalized image names
+   * (`docker.io/library/nginx`) or prefixes ending in `/*` (`registry.k8s.io/*`).
+   *
+   * @default - none
+   */
+  readonly preloadedImagesVerificationAllowlist?: string[];
+
+  /**
+   * Make a Docker Hub image pulled without credentials an error instead of a warning (anonymous pulls are limited to 10
+   * per hour per address).
+   *
+   * @default false
+   */
+  readonly dockerHubCredentialsRequired?: boolean;
 }
 
-const KNOWN_PROPERTIES = ['publicImages'];
+const KNOWN_PROPERTIES = ['publicImages', 'credentialProviderConfig', 'nodeImages', 'imagePullCredentialsVerificationPolicy',
+  'preloadedImagesVerificationAllowlist', 'dockerHubCredentialsRequired'];
 
 /** A cdk8s validation plugin that fails `cdk8s synth` when the kubelet would fail to pull an image. */
 export class PullCheckValidation {
@@ -111,8 +155,11 @@ export class PullCheckValidation {
       rule: 'plugin-properties', resource: OPTIONS_RESOURCE, index: -1, location: k,
       message: `unknown property '${k}'; the pull check knows ${KNOWN_PROPERTIES.map((p) => `'${p}'`).join(', ')}: fix or remove it in cdk8s.yaml`,
     }));
-    for (const warning of result.warnings) context.logger.log(`warning: ${warning}`);
-    for (const e of [...optionErrors, ...result.errors]) {
+    for (const warning of result.warnings) context.logger.log(`warning: ${warning.message}`);
+    // warnings reach the report too, as violations of the rule 'warning' that do not fail it
+    const warnings = result.warnings.map((w) => ({ rule: 'warning', resource: w.resource ?? 'the synth output', index: w.index,
+      location: w.location, message: w.message }));
+    for (const e of [...optionErrors, ...result.errors, ...warnings]) {
       context.report.addViolation({
         ruleName: e.rule,
         recommendation: e.message,
@@ -121,6 +168,7 @@ export class PullCheckValidation {
       });
     }
     const failed = result.errors.length + optionErrors.length > 0;
-    context.report.submit(failed ? 'failure' : 'success', { podsChecked: String(result.podsChecked) });
+    context.report.submit(failed ? 'failure' : 'success',
+      { podsChecked: String(result.podsChecked), errors: String(result.errors.length + optionErrors.length), warnings: String(warnings.length) });
   }
 }

@@ -6,7 +6,9 @@
 import { CachingUrlParser, UrlParser } from '../go/url';
 import { ImageUseKind } from './manifest-model';
 import { describeNamespace } from './messages';
+import { DEFAULT_VERIFICATION_POLICY, ImagePullCredentialsVerificationPolicy, NO_NODE_FACTS, NodeFacts, isAllowlisted } from './node-facts';
 import { hasUserinfo } from '../docker/credentials';
+import { NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
 import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
 import {
   NearMiss, NearMissKind, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey, registryKeyError,
@@ -56,6 +58,12 @@ export interface ContainerFacts {
    * @default - from `init`
    */
   readonly kind?: ImageUseKind;
+  /**
+   * `imagePullPolicy`, when set.
+   *
+   * @default - not set
+   */
+  readonly pullPolicy?: string;
   /**
    * Where the image is in the object, as a JSON path (`spec.template.spec.containers[0].image`), for reports.
    *
@@ -115,6 +123,32 @@ export interface PodFacts {
    */
   readonly urls?: UrlParser;
   /**
+   * What the nodes provide and how they verify cached images.
+   *
+   * @default - nothing declared
+   */
+  readonly node?: NodeFacts;
+  /**
+   * The service account the pod runs as, for credential providers that need its token (KEP-4412).
+   *
+   * @default - unknown
+   */
+  readonly serviceAccount?: PodServiceAccount;
+  /**
+   * The pod has no pull secrets at all, neither its own nor its service account's. An image that no declaration covers
+   * is then reported in `undeclared`, and is an error only when some pull secret in `evidenceKeys` holds credentials
+   * for its registry (the image is evidently private).
+   *
+   * @default false
+   */
+  readonly noPullSecrets?: boolean;
+  /**
+   * The keys of every pull secret in the output, with the secret that holds each, for `noPullSecrets`.
+   *
+   * @default - none
+   */
+  readonly evidenceKeys?: { readonly key: string; readonly secret: string }[];
+  /**
    * Where `publicImages` is in the object, as a JSON path, for reports.
    *
    * @default - not known
@@ -132,6 +166,10 @@ export enum PullCheckRule {
   SECRET_NAMESPACE = 'secret-namespace',
   /** An `auths` key the kubelet skips, or a pull secret it cannot read. */
   SECRET_CONTENT = 'secret-content',
+  /** A node credential provider that the kubelet would not invoke for the pod (KEP-4412 service account tokens). */
+  NODE_CREDENTIALS = 'node-credentials',
+  /** A Docker Hub image pulled without credentials while `dockerHubCredentialsRequired` is set. */
+  DOCKER_HUB = 'docker-hub',
 }
 
 /** One finding: what would make the kubelet fail a pull. */
@@ -148,19 +186,33 @@ export interface PullCheckError {
   readonly location?: string;
 }
 
+/** Something that may fail later or that the check cannot judge: synthesis goes on. */
+export interface PullCheckWarning {
+  /** One line. */
+  readonly message: string;
+  /**
+   * Where in the object, as a JSON path.
+   *
+   * @default - the object as a whole
+   */
+  readonly location?: string;
+}
+
 /** The outcome of checking one pod. */
 export interface PullCheckResult {
   /** What would make the kubelet fail the pull; synthesis fails on these. */
   readonly errors: PullCheckError[];
-  /** What the check cannot judge; printed, synthesis goes on. */
-  readonly warnings: string[];
+  /** What the check cannot judge, or what may fail later; printed, synthesis goes on. */
+  readonly warnings: PullCheckWarning[];
+  /** Images of a pod without pull secrets that nothing declares public or node-provided: pulled anonymously. */
+  readonly undeclared: { readonly image: string; readonly what: string; readonly location?: string }[];
 }
 
 /** Checks one pod as the kubelet would pull its images. */
 export function checkPodPulls(pod: PodFacts): PullCheckResult {
   const urls = pod.urls ?? new CachingUrlParser();
   const errors: PullCheckError[] = [];
-  const warnings: string[] = [];
+  const warnings: PullCheckWarning[] = [];
   const at = pod.path === undefined ? '' : `${pod.path}: `;
   const fail = (rule: PullCheckRule, message: string, location?: string): void => {
     errors.push({ rule, message: at + message, location });
@@ -194,6 +246,8 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
   const unknown = pod.secrets.filter((s) => s.servers === undefined);
   const keys = known.flatMap((s) => s.servers!);
 
+  const node = pod.node ?? NO_NODE_FACTS;
+  const undeclared: PullCheckResult['undeclared'] = [];
   for (const container of pod.containers) {
     const what = `${container.kind ?? (container.init ? 'init container' : 'container')} '${container.name}'`;
     let ref: ImageReference;
@@ -212,18 +266,97 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       container.location);
       continue;
     }
-    if (publicNames.has(ref.name)) continue;
-    if (hasMatchingKey(keys, ref, urls)) continue;
-
+    const image = `${what} image '${container.image}'`;
+    const anonymous = (): void => {
+      if (ref.domain !== 'docker.io') return;
+      const text = `${image} is pulled from Docker Hub without credentials, which allows 10 pulls per hour per address ` +
+        '(since 2025-04-01): add a pull secret for \'https://index.docker.io/v1/\' with a Docker Hub account or access token';
+      if (node.dockerHubCredentialsRequired) fail(PullCheckRule.DOCKER_HUB, `${text} (dockerHubCredentialsRequired is set)`, container.location);
+      else warnings.push({ message: `${at}${text}, or set dockerHubCredentialsRequired to make this an error`, location: container.location });
+    };
+    if (publicNames.has(ref.name)) {
+      anonymous();
+      continue;
+    }
+    if (!pod.noPullSecrets && hasMatchingKey(keys, ref, urls)) {
+      cachedImage(image, container, ref);
+      continue;
+    }
+    const providers = matchNodeProviders(node.providers, ref);
+    if (providers.length > 0) {
+      nodeProvided(image, container, providers);
+      cachedImage(image, container, ref);
+      continue;
+    }
+    if (pod.noPullSecrets) {
+      // never assume public: an image whose registry some pull secret in the output has credentials for is private
+      const evidence = (pod.evidenceKeys ?? []).filter((k) => hasMatchingKey([k.key], ref, urls));
+      if (evidence.length > 0) {
+        fail(PullCheckRule.IMAGE_COVERAGE, `${image} (repository '${ref.name}') is pulled without credentials: the pod lists no ` +
+          `imagePullSecrets and its service account lends none, but pull secret ${evidence.map((e) => `'${e.secret}'`).join(', ')} ` +
+          `holds credentials for its registry (key ${evidence.map((e) => `'${e.key}'`).join(', ')}), so the image is private and the ` +
+          'kubelet would fail with ErrImagePull: add that secret to the pod\'s imagePullSecrets, or declare the image public ' +
+          '(publicImages) or node-provided (nodeImages, credentialProviderConfig)', container.location);
+      } else {
+        undeclared.push({ image: container.image, what: `${at}${what}`, location: container.location });
+        anonymous();
+      }
+      continue;
+    }
     if (unknown.length > 0) {
-      warnings.push(`${at}${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
-        `the check cannot judge ${unknown.map((s) => `'${s.name}'`).join(', ')} (servers not declared); declare them with ` +
-        'PrivateRegistrySecret.fromRegistrySecretName(scope, id, name, { servers: [...] })');
+      warnings.push({ location: container.location,
+        message: `${at}${what} image '${container.image}' is not covered by any secret whose servers are known, and ` +
+          `the check cannot judge ${unknown.map((s) => `'${s.name}'`).join(', ')} (servers not declared); declare them with ` +
+          'PrivateRegistrySecret.fromRegistrySecretName(scope, id, name, { servers: [...] })' });
       continue;
     }
     fail(PullCheckRule.IMAGE_COVERAGE, uncoveredMessage(what, container.image, ref, known, source), container.location);
   }
-  return { errors, warnings };
+  return { errors, warnings, undeclared };
+
+  /** A service-account-token provider (KEP-4412) is invoked only for a pod whose service account carries its annotations. */
+  function nodeProvided(image: string, container: ContainerFacts, matches: NodeProviderMatch[]): void {
+    const sa = pod.serviceAccount ?? { name: 'default' };
+    const problems = matches.map((m) => serviceAccountProblem(m, sa));
+    if (problems.some((p) => p === undefined)) {
+      const unjudged = matches.filter((m) => m.provider.tokenAttributes && sa.annotations === undefined);
+      if (unjudged.length === matches.length) {
+        const keys = [...new Set(unjudged.flatMap((m) => m.provider.tokenAttributes!.requiredServiceAccountAnnotationKeys))];
+        warnings.push({ location: container.location,
+          message: `${at}${image} relies on credential provider ${unjudged.map((m) => `'${m.provider.name}'`).join(', ')}, which ` +
+            `needs annotations on the pod's service account '${sa.name ?? '(none)'}', and that ServiceAccount is not in the output, ` +
+            `so the check cannot judge it: make sure it carries ${keys.map((k) => `'${k}'`).join(', ')}` });
+      }
+      return;
+    }
+    fail(PullCheckRule.NODE_CREDENTIALS, `${image}: ${problems.join('; ')}`, container.location);
+  }
+
+  /**
+   * An image with `imagePullPolicy: Never` is never pulled: it must already be on the node, and under KEP-2535 the kubelet
+   * may have to verify the pod's credentials for it, which it cannot do without a pull.
+   */
+  function cachedImage(image: string, container: ContainerFacts, ref: ImageReference): void {
+    if (container.pullPolicy !== 'Never') return;
+    const policy = node.verificationPolicy;
+    const named = policy ?? `${DEFAULT_VERIFICATION_POLICY} (the kubelet's default; none declared)`;
+    let why: string;
+    if (policy === ImagePullCredentialsVerificationPolicy.NEVER_VERIFY) {
+      why = 'works only where the image is already on every node';
+    } else if (policy === ImagePullCredentialsVerificationPolicy.ALWAYS_VERIFY) {
+      why = 'the kubelet verifies the pod\'s credentials for every image on the node and cannot without a pull, so it works only where ' +
+        'the kubelet pulled the image before with the same credentials';
+    } else if (policy === ImagePullCredentialsVerificationPolicy.NEVER_VERIFY_ALLOWLISTED_IMAGES && !isAllowlisted(node, ref)) {
+      why = 'the image is not in preloadedImagesVerificationAllowlist, so the kubelet verifies the pod\'s credentials and cannot ' +
+        'without a pull: it works only where the kubelet pulled the image before with the same credentials';
+    } else {
+      why = 'works only where the image was preloaded on every node (not pulled by the kubelet, which would then verify the ' +
+        'pod\'s credentials without being able to pull)';
+    }
+    warnings.push({ location: container.location,
+      message: `${at}${image} is private and has imagePullPolicy Never: under imagePullCredentialsVerificationPolicy ${named} ` +
+        `it ${why}; use IfNotPresent so that the kubelet can pull and verify` });
+  }
 }
 
 function uncoveredMessage(what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {

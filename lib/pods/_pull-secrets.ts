@@ -9,6 +9,8 @@ import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
 import { PullSecretFacts, checkPodPulls } from '../check/pull-check';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { CommonPrivatePodProps } from './private-pod-props';
+import { NodePullConfig } from './node-pull-config';
+import { PodServiceAccount } from '../kubelet/credential-providers';
 import { IRegistrySecret } from '../secrets/registry-secret';
 
 /** What the pull check knows about a secret a pod lists. */
@@ -189,15 +191,17 @@ export class PullSecrets {
         const { errors, warnings } = checkPodPulls({
           namespace: pod.metadata.namespace,
           containers: [
-            ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true })),
-            ...pod.containers.map((c) => ({ name: c.name, image: c.image })),
+            ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true, pullPolicy: c.imagePullPolicy })),
+            ...pod.containers.map((c) => ({ name: c.name, image: c.image, pullPolicy: c.imagePullPolicy })),
           ],
+          node: NodePullConfig.of(pod)?._facts,
+          serviceAccount: serviceAccountFacts(pod.serviceAccount),
           secrets: read._secrets.map(pullSecretFacts),
           secretsSource: source,
           publicImages: this._publicImages,
           urls: synthState(pod).urls,
         });
-        warnings.forEach((w) => warnOnce(pod, `${pod.node.path}: ${w}`));
+        warnings.forEach((w) => warnOnce(pod, `${pod.node.path}: ${w.message}`));
         return [...containerNameErrors(pod), ...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];
       },
     });
@@ -238,4 +242,13 @@ function containerNameErrors(pod: kplus.AbstractPod): string[] {
     }
   }
   return errors;
+}
+
+/** The pod's service account as the check sees it: the annotations of one built in this app, unknown otherwise. */
+function serviceAccountFacts(serviceAccount: kplus.IServiceAccount | undefined): PodServiceAccount {
+  if (serviceAccount === undefined) return { name: 'default' };
+  if (serviceAccount instanceof kplus.ServiceAccount) {
+    return { name: serviceAccount.name, annotations: serviceAccount.metadata.toJson().annotations ?? {} };
+  }
+  return { name: serviceAccount.name };
 }

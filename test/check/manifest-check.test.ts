@@ -75,8 +75,16 @@ describe('checkManifests', () => {
     expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/service account 'builder' is in namespace 'ci' but the pod is in namespace 'apps'/)]);
   });
 
-  it('skips pods without any pull secret (public images)', () => {
-    expect(checkManifests([workload('Deployment', 'web', podSpec(['nginx:1.25']))])).toEqual({ errors: [], warnings: [], podsChecked: 0 });
+  it('warns, once, about images that a pod without pull secrets pulls without any declaration, and about Docker Hub', () => {
+    const r = checkManifests([workload('Deployment', 'web', podSpec(['nginx:1.25', 'quay.io/org/tool:1'])),
+      workload('Pod', 'p', podSpec(['quay.io/org/other:2']))]);
+    expect(r.errors).toEqual([]);
+    expect(r.podsChecked).toBe(2);
+    const messages = r.warnings.map((w) => w.message);
+    expect(messages.filter((m) => /declared neither public nor node-provided/.test(m))).toEqual([
+      expect.stringMatching(/^3 images are pulled without credentials .*Deployment web: container 'c0' 'nginx:1.25'.*'quay.io\/org\/other:2'/),
+    ]);
+    expect(messages.filter((m) => /Docker Hub without credentials/.test(m))).toHaveLength(1);
   });
 
   it('fails when the secret is only in another namespace, naming both', () => {
@@ -89,7 +97,7 @@ describe('checkManifests', () => {
   it('warns when a listed secret is not in the output and nothing else covers the image', () => {
     const r = checkManifests([workload('Pod', 'p', podSpec(['ghcr.io/a/b'], ['made-elsewhere']))]);
     expect(r.errors).toEqual([]);
-    expect(r.warnings[0]).toMatch(/cannot judge 'made-elsewhere'/);
+    expect(r.warnings[0].message).toMatch(/cannot judge 'made-elsewhere'/);
   });
 
   it('reads the servers a SealedSecret or ExternalSecret declares', () => {

@@ -4,7 +4,7 @@ import { PodFacts, PullCheckResult, checkPodPulls } from '../../lib/check/pull-c
 /** The check's error messages. */
 function check(facts: PodFacts): { errors: string[]; warnings: string[]; rules: string[] } {
   const r: PullCheckResult = checkPodPulls(facts);
-  return { errors: r.errors.map((e) => e.message), warnings: r.warnings, rules: r.errors.map((e) => e.rule) };
+  return { errors: r.errors.map((e) => e.message), warnings: r.warnings.map((w) => w.message), rules: r.errors.map((e) => e.rule) };
 }
 
 function pod(overrides: Partial<PodFacts>): PodFacts {

@@ -56,7 +56,7 @@ function expectFindings(run: () => ManifestCheckResult, wanted: readonly RegExp[
       problems.push(`[silent wrong acceptance] no finding matches ${w}; found: ${redact(JSON.stringify(messages), SECRETS) || 'none'}`);
     }
   }
-  for (const m of [...messages, ...result.warnings]) {
+  for (const m of [...messages, ...result.warnings.map((w) => w.message)]) {
     if (m.includes('\n')) problems.push(`[multi-line] ${redact(m, SECRETS)}`);
     if (looksRaw(m)) problems.push(`[raw crash] a finding quotes a JavaScript error: ${redact(m, SECRETS)}`);
     for (const leak of leaksIn(m, SECRETS)) problems.push(`[leak] a finding contains ${leak}: ${redact(m, SECRETS)}`);

@@ -37,7 +37,10 @@ function synth(scenario: string): { status: number | null; out: string } {
 describe('the pull-check validation plugin under cdk8s synth', () => {
   it('passes an app whose pods are covered, checking raw ApiObjects and skipping public workloads', () => {
     const r = synth('good');
-    expect(r.out).toMatch(/podsChecked\s*│\s*2/);
+    expect(r.out).toMatch(/podsChecked\s*│\s*3/);
+    expect(r.out).toMatch(/Status\s*│\s*success/);
+    // the plain kplus Deployment lists no pull secrets: its nginx is undeclared, and pulled from Docker Hub anonymously
+    expect(r.out).toMatch(/warning: 1 image is pulled without credentials and declared neither public nor node-provided: Deployment team-a\/fixture-public-web-/);
     expect(r.status).toBe(0);
     const objects = Yaml.load(path.join(dir, 'dist', 'fixture.k8s.yaml'));
     const web = objects.find((o: any) => o.kind === 'Deployment' && o.metadata.name.startsWith('fixture-web-'));
