@@ -1,12 +1,14 @@
 // A consumer's view: compile the library with jsii as it is published, pack it with npm, install the tarball into fresh
 // projects, and let real tools judge it: strict TypeScript 5.9 and 7 (without @types/node), the cdk8s CLI with the
 // README's example and plugin configuration, and jsii-pacmak, which generates the Python, Java, Go and .NET bindings.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NpmRegistry, ServedPackage, startNpmRegistry } from '../support/npm-registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -39,6 +41,7 @@ let app: string;
 let typesOnly: string;
 let packedFiles: string[];
 let compileOutput: string;
+let registry: NpmRegistry | undefined;
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
@@ -59,7 +62,23 @@ beforeAll(() => {
   npmInstall(typesOnly, [tarball, ...peers, `typescript@${TYPESCRIPT_7}`]);
 }, 600_000);
 
-afterAll(() => {
+/**
+ * A registry on 127.0.0.1 that serves our tarball and the peer dependencies npm installs with it (packed from this
+ * repo's node_modules; their own dependencies are bundled), so that the cdk8s CLI installs the plugin by name offline.
+ */
+async function pluginRegistry(): Promise<NpmRegistry> {
+  const served: ServedPackage[] = [{ tarball: path.join(work, fs.readdirSync(work).find((f) => f.endsWith('.tgz'))!), manifest: pkg }];
+  for (const peer of ['cdk8s', 'constructs', 'cdk8s-plus-28']) {
+    const dir = path.join(ROOT, 'node_modules', peer);
+    const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, dir],
+      { cwd: work, encoding: 'utf8', timeout: 120_000 }));
+    served.push({ tarball: path.join(work, out[0].filename), manifest: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) });
+  }
+  return startNpmRegistry(served);
+}
+
+afterAll(async () => {
+  await registry?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -138,19 +157,40 @@ describe('the published package', () => {
     expect(fs.readdirSync(dotnetDir)).toContain(`${pkg.jsii.targets.dotnet.namespace}`);
   });
 
-  it('compiles the README example with strict TypeScript and synthesizes it with the cdk8s CLI', () => {
+  it('compiles the README example with strict TypeScript and synthesizes it with the cdk8s CLI, which installs the plugin by name', async () => {
     fs.writeFileSync(path.join(app, 'main.ts'), readmeExample('<!-- example: quick start -->'));
-    // the pull-check plugin enabled exactly as the README tells another app to
-    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), readmeExample('<!-- example: plugin config -->', 'yaml'));
+    // the pull-check plugin enabled exactly as the README tells another app to: by package name and pinned version
+    const config = readmeExample('<!-- example: plugin config -->', 'yaml');
+    expect(config).toContain('package: cdk8s-private-registry\n');
+    expect(config).toContain(`version: ${pkg.version} `);
+    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), config);
     execFileSync(process.execPath, [TSC, '--strict', '--noUnusedLocals', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node',
       '--esModuleInterop', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
-    const synthOutput = execFileSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
-      cwd: app, encoding: 'utf8', timeout: 120_000, stdio: 'pipe',
+    registry = await pluginRegistry();
+    const pluginsDir = path.join(work, 'plugins');
+    const reportFile = path.join(work, 'report.json');
+    // asynchronously: the registry answers npm from this process's event loop
+    const { stdout: synthOutput } = await promisify(execFile)(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--plugins-dir', pluginsDir,
+      '--validation-reports-output-file', reportFile], {
+      cwd: app, encoding: 'utf8', timeout: 240_000,
       env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false',
-        CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
+        CDK8S_RECORD_CONSTRUCT_METADATA: 'false', npm_config_registry: registry.url, npm_config_cache: path.join(work, 'npm-cache'),
+        npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
     });
+    // npm installed exactly this version from the registry, with its peers, into the CLI's plugins folder
+    expect(registry.requests).toContain('/cdk8s-private-registry');
+    expect(registry.requests).toContain(`/cdk8s-private-registry/-/cdk8s-private-registry-${pkg.version}.tgz`);
+    const installed = path.join(pluginsDir, 'cdk8s-private-registry', pkg.version, 'node_modules');
+    expect(JSON.parse(fs.readFileSync(path.join(installed, 'cdk8s-private-registry', 'package.json'), 'utf8')).version).toBe(pkg.version);
+    expect(fs.existsSync(path.join(installed, 'cdk8s-plus-28', 'package.json'))).toBe(true);
     expect(synthOutput).toMatch(/Status\s*│\s*success/);
     expect(synthOutput).toMatch(/podsChecked\s*│\s*1/);
+    // the JSON report the CLI writes: our plugin, its summary, and no secret in it
+    const reports = fs.readFileSync(reportFile, 'utf8');
+    for (const secret of ['FAKE-hub-pw', 'FAKE-ghcr-token', Buffer.from('janedoe:FAKE-hub-pw').toString('base64')]) expect(reports).not.toContain(secret);
+    const json = JSON.parse(reports);
+    const ours = json.reports.find((r: any) => r.summary.plugin === 'cdk8s-private-registry');
+    expect(ours.summary).toMatchObject({ status: 'success', version: pkg.version, metadata: { podsChecked: '1', errors: '0' } });
     const files = fs.readdirSync(path.join(app, 'dist'));
     expect(files).toEqual(['private-registry.k8s.yaml']);
     const objects = files.flatMap((f) => Yaml.load(path.join(app, 'dist', f)));
@@ -162,5 +202,5 @@ describe('the published package', () => {
     expect(auths['ghcr.io'].password).toBe('FAKE-ghcr-token');
     expect(pod.metadata.name).toBe('private-reg');
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'myregcred' }]);
-  });
+  }, 300_000);
 });

@@ -26,8 +26,8 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function synth(scenario: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
+function synth(scenario: string, ...args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', ...args], {
     cwd: dir, encoding: 'utf8', timeout: 120_000,
     env: { ...process.env, PULL_CHECK_SCENARIO: scenario, CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
   });
@@ -49,8 +49,20 @@ describe('the pull-check validation plugin under cdk8s synth', () => {
   });
 
   it('fails synthesis on plain kplus workloads, service-account pods and raw objects the kubelet could not pull', () => {
-    const r = synth('bad');
+    const reportFile = path.join(dir, 'report.json');
+    const r = synth('bad', '--validation-reports-output-file', reportFile);
     expect(r.status).not.toBe(0);
+    // the CLI's JSON report: one violation per finding, each with the JSON path of the value, so the counts are right
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')).reports[0];
+    expect(report.summary).toMatchObject({ status: 'failure', metadata: { errors: '3' } });
+    const violations = report.violations.map((v: any) => [v.ruleName, v.violatingConstructs.map((c: any) => c.locations).flat()]);
+    expect(violations).toEqual(expect.arrayContaining([
+      ['image-coverage', ['spec.template.spec.containers[0].image']],
+      ['secret-namespace', ['spec.jobTemplate.spec.template.spec.imagePullSecrets']],
+    ]));
+    expect(violations.filter(([rule]: [string]) => rule === 'warning').length).toBe(Number(report.summary.metadata.warnings));
+    expect(r.out).not.toMatch(/\(0 occurrences\)/);
+    expect(fs.readFileSync(reportFile, 'utf8')).not.toContain('FAKE-fixture');
     expect(r.out).toMatch(/Deployment team-a\/fixture-plain-\S+: container 'main' image 'quay.io\/org\/api:2'/);
     expect(r.out).toMatch(/Job team-a\/build: container 'b' image 'registry.example.com:5000\/builder' .* service account 'builder'/);
     expect(r.out).toMatch(/CronJob team-b\/nightly: pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
