@@ -187,7 +187,9 @@ describe('the published package', () => {
     expect(synthOutput).toMatch(/podsChecked\s*│\s*1/);
     // the JSON report the CLI writes: our plugin, its summary, and no secret in it
     const reports = fs.readFileSync(reportFile, 'utf8');
-    for (const secret of ['FAKE-hub-pw', 'FAKE-ghcr-token', Buffer.from('janedoe:FAKE-hub-pw').toString('base64')]) expect(reports).not.toContain(secret);
+    for (const secret of ['FAKE-hub-pw', 'FAKE-ghcr-token', Buffer.from('janedoe:FAKE-hub-pw').toString('base64')]) {
+      expect(reports).not.toContain(secret);
+    }
     const json = JSON.parse(reports);
     const ours = json.reports.find((r: any) => r.summary.plugin === 'cdk8s-private-registry');
     expect(ours.summary).toMatchObject({ status: 'success', version: pkg.version, metadata: { podsChecked: '1', errors: '0' } });
