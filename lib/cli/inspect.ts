@@ -115,7 +115,7 @@ function secretRows(s: PullSecretSummary): Cell[][] {
     const why = s.form === 'referenced only' ? 'not in the output' : 'not declared';
     return [[name, form, { text: why, style: 'yellow' }, { text: '' }, { text: '' }]];
   }
-  const password = s.form === 'SealedSecret' ? '(sealed)' : s.form === 'ExternalSecret' ? '(in store)' : undefined;
+  const password = s.form === 'SealedSecret' ? 'sealed' : s.form === 'ExternalSecret' ? 'in store' : undefined;
   return regs.map((r, i) => [
     i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: safe(displayServer(r.server)) },
     { text: r.username === undefined ? (password ? '' : '-') : safe(r.username) },

@@ -70,7 +70,7 @@ function plan(workload: WorkloadPulls, pull: ImagePull): Plan {
       return { target: target([]), readable: [] };
     case 'not covered':
       if (workload.unknownSecrets.length > 0) {
-        return { status: 'skipped', detail: `${pull.reason}; ${unreadable(workload.unknownSecrets.map((n) => `'${n}'`).join(', '))}` };
+        return { status: 'skipped', detail: pull.reason! };
       }
       return { target: target([]), readable: [] };
     default: {
@@ -115,10 +115,6 @@ function unreadableCredential(c: PullCredential): string {
     default:
       return `${what}, whose entry has no username and password to log in with`;
   }
-}
-
-function unreadable(names: string): string {
-  return `${names} cannot be read here`;
 }
 
 function secretName(c: PullCredential): string {
