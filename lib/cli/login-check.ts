@@ -60,9 +60,11 @@ function plan(workload: WorkloadPulls, pull: ImagePull): Plan {
   if (pull.failsBeforePull || !ref) return { status: 'invalid', detail: pull.reason ?? 'the kubelet cannot pull it' };
   const target = (credentials: LoginCredential[]): LoginTarget =>
     ({ domain: ref.domain, repository: ref.path, reference: ref.digest ?? ref.tag ?? 'latest', credentials });
-  const nodeNote = pull.node
-    ? `the node's credential provider '${pull.node.provider.name}' (pattern '${pull.node.pattern}'), whose credentials cannot be fetched here`
-    : undefined;
+  const node = pull.node;
+  const nodeNote = node && (node.provider.apiVersion === undefined
+    ? `the node's own credentials (pattern '${node.pattern}' of ${node.provider.source}), which cannot be fetched here`
+    : `the node's credential provider '${node.provider.name}' (pattern '${node.pattern}' in '${node.provider.source}'), whose ` +
+      'credentials cannot be fetched here');
   switch (pull.coverage) {
     case 'node':
       return { status: 'skipped', detail: `pulled with ${nodeNote}` };
@@ -117,8 +119,9 @@ function unreadableCredential(c: PullCredential): string {
   }
 }
 
+/** The secret's name: it is always in the pod's namespace, as inspect shows it. */
 function secretName(c: PullCredential): string {
-  return `${c.secret.namespace ? `${c.secret.namespace}/` : ''}${c.secret.name}`;
+  return c.secret.name;
 }
 
 const STYLES: Record<LoginLineStatus, Style> = {

@@ -141,8 +141,8 @@ describe('inspect agrees with what skopeo can pull', () => {
   it('login-check pulls with the same secret, and pulls anonymously where inspect says not covered', async () => {
     const r = await runCompiledCli(cli, ['login-check', dist], { cwd: work });
     expect(statusLines(r.stdout)).toEqual([
-      `${basic.host}/team/app:v1 ok apps/narrow`,
-      `${token.host}/team/app:v1 ok apps/tokens`,
+      `${basic.host}/team/app:v1 ok narrow`,
+      `${token.host}/team/app:v1 ok tokens`,
       // the kubelet pulls it anonymously, and the registry refuses that
       `${basic.host}/team/app:v1 unauthorized anonymous`,
     ]);
@@ -166,12 +166,12 @@ describe('login-check: each case is what the registry says', () => {
     const r = await runCompiledCli(cli, ['login-check', dist], { cwd: work });
     expect(r.stderr).toBe('');
     expect(statusLines(r.stdout)).toEqual([
-      `${basic.host}/team/app:v1 ok apps/right`,
-      `${token.host}/team/app:v1 ok apps/alice`,
-      `${basic.host}/team/app:v1 unauthorized apps/stale`,
-      `${basic.host}/team/app:v404 not found apps/right`,
-      `${token.host}/team/app:v404 not found apps/alice`,
-      `${token.host}/other/secret:v1 denied apps/alice`,
+      `${basic.host}/team/app:v1 ok right`,
+      `${token.host}/team/app:v1 ok alice`,
+      `${basic.host}/team/app:v1 unauthorized stale`,
+      `${basic.host}/team/app:v404 not found right`,
+      `${token.host}/team/app:v404 not found alice`,
+      `${token.host}/other/secret:v1 denied alice`,
     ]);
     expect(r.stdout).toMatch(/\n6 images: 2 ok, 0 skipped, 4 failed\n$/);
     expect(r.status).toBe(1);
@@ -206,7 +206,7 @@ describe('login-check: each case is what the registry says', () => {
       });
       const r = await runCompiledCli(cli, ['login-check', '--timeout', '1', dist], { cwd: work });
       expect(statusLines(r.stdout)).toEqual([
-        `${closed}/team/app:v1 unreachable apps/closed`, `${blackHole.host}/team/app:v1 unreachable apps/silent`,
+        `${closed}/team/app:v1 unreachable closed`, `${blackHole.host}/team/app:v1 unreachable silent`,
       ]);
       expect(why(r.stdout)).toMatch(/connection refused \(ECONNREFUSED\)/);
       expect(why(r.stdout)).toMatch(/no answer from https:\/\/127\.0\.0\.1:\d+\/v2\/ within 1000 ms/);
@@ -256,11 +256,11 @@ describe('login-check over HTTPS', () => {
   it('is a tls error that says to pass the CA, then ok with --ca-file', async () => {
     const env = { NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '', SSL_CERT_FILE: '' };
     const without = await runCompiledCli(cli, ['login-check', dist], { cwd: work, env });
-    expect(statusLines(without.stdout)).toEqual([`${tlsRegistry.host}/team/app:v1 tls error apps/tls`]);
+    expect(statusLines(without.stdout)).toEqual([`${tlsRegistry.host}/team/app:v1 tls error tls`]);
     expect(why(without.stdout)).toMatch(/pass the registry's CA with --ca-file/);
     expect(without.status).toBe(1);
     const withCa = await runCompiledCli(cli, ['login-check', '--ca-file', ca, dist], { cwd: work, env });
-    expect(statusLines(withCa.stdout)).toEqual([`${tlsRegistry.host}/team/app:v1 ok apps/tls`]);
+    expect(statusLines(withCa.stdout)).toEqual([`${tlsRegistry.host}/team/app:v1 ok tls`]);
     expect(withCa.status).toBe(0);
     expectNoPasswords(without);
     expectNoPasswords(withCa);
