@@ -250,6 +250,29 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     expectNoPasswords(r);
   });
 
+  it('manifests of odd shapes are problems, not crashes; aliases that expand without bound are refused', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'odd-'));
+    fs.writeFileSync(path.join(dir, 'a.yaml'), [
+      '--- just a string', '--- [1, 2]', '---', '--- { kind: Pod, apiVersion: v1, metadata: { name: p }, spec: { containers: "x" } }',
+      '--- { kind: Pod, apiVersion: v1, metadata: { name: q }, spec: { containers: [{ name: c, image: 42 }], imagePullSecrets: {} } }',
+      '--- { kind: Secret, apiVersion: v1, type: kubernetes.io/dockerconfigjson, metadata: { name: s }, data: { .dockerconfigjson: "%%%" } }', '',
+    ].join('\n'));
+    const r = await run(['inspect', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/- Pod p: containers must be a list of containers, got a string/);
+    expect(r.stdout).toMatch(/- Pod q: container 'c': 'image' must be a string/);
+    expect(r.stdout).toMatch(/- Pod q: imagePullSecrets must be a list/);
+    expect(r.stdout).toMatch(/- Secret s has a '\.dockerconfigjson' that is not JSON/);
+    const bomb = path.join(dir, 'bomb.yml');
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    fs.writeFileSync(bomb, `${levels.join('\n')}\n`);
+    const b = await run(['inspect', bomb]);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/^error: '.*bomb\.yml' is not valid YAML for a manifest: document 1 expands too many aliases/);
+  });
+
   it('--help prints the usage in 80 columns and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);
