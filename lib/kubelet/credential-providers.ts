@@ -39,7 +39,7 @@
  */
 import { Stats, readdirSync, statSync } from 'fs';
 import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
-import { createRequire } from 'module';
+import { YamlDocument, yamlModule } from '../input/yaml';
 import { extname, join } from 'path';
 import { parseGoDuration } from '../go/duration';
 import { compareUtf8 } from '../go/json';
@@ -479,30 +479,6 @@ function qualifiedNameProblem(key: string): string | undefined {
 
 // ---- YAML and JSON ----------------------------------------------------------------------------------------------
 
-interface YamlError {
-  readonly code: string;
-  readonly linePos?: ReadonlyArray<{ readonly line: number; readonly col: number }>;
-}
-
-interface YamlDocument {
-  readonly errors: readonly YamlError[];
-  readonly contents: unknown;
-  toJS(): unknown;
-}
-
-interface YamlModule {
-  parseAllDocuments(source: string, options: object): readonly YamlDocument[];
-}
-
-/**
- * The YAML parser cdk8s ships with (eemeli/yaml, a bundled dependency of cdk8s that `Yaml.load` uses), resolved from
- * cdk8s's own folder so that nothing is added to our dependencies. `Yaml.load` itself does not fit: it keeps going
- * past parse errors and repeated keys, which make the kubelet refuse the file, and it returns every document.
- */
-function yamlParser(): YamlModule {
-  return createRequire(require.resolve('cdk8s'))('yaml') as YamlModule;
-}
-
 /** The one document of the file, as the kubelet's decoder would see it. */
 function loadDocument(text: string, fail: Fail): unknown {
   // the kubelet picks its JSON decoder when the first byte after spaces, tabs and line breaks is '{'
@@ -518,7 +494,9 @@ function loadDocument(text: string, fail: Fail): unknown {
   }
   // JSON is read with YAML 1.2's JSON schema, which only adds the check for repeated keys JSON.parse lacks
   const options = json ? { version: '1.2', schema: 'json', uniqueKeys: true } : { version: '1.1', uniqueKeys: true };
-  const docs = yamlParser().parseAllDocuments(text, options).filter((d) => d.errors.length > 0 || d.contents !== null);
+  // eemeli/yaml, as cdk8s bundles it; `Yaml.load` would keep going past parse errors and repeated keys, which the kubelet refuses
+  const parsed = yamlModule().parseAllDocuments(text, options);
+  const docs = (Array.isArray(parsed) ? parsed : []).filter((d: YamlDocument) => d.errors.length > 0 || d.contents !== null);
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leaksIn } from '../hostile/_expect';
 import { NpmRegistry, ServedPackage, startNpmRegistry } from '../support/npm-registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -92,7 +93,8 @@ describe('the published package', () => {
     expect(packedFiles).toContain('build/lib/index.d.ts');
     expect(packedFiles).toContain('.jsii');
     expect(packedFiles.filter((f) => !/^build\/lib\/.*\.(js|d\.ts)$|^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f))).toEqual([]);
-    expect(packedFiles.filter((f) => /environment|private-registry-chart|main\./.test(f))).toEqual([]);
+    // the command line's entry point is the one main that belongs in the package
+    expect(packedFiles.filter((f) => /environment|private-registry-chart|main\./.test(f))).toEqual(['build/lib/cli/main.d.ts', 'build/lib/cli/main.js']);
     // every compiled file comes from a source file that exists now (no stale output of an earlier layout)
     for (const f of packedFiles.filter((p) => p.endsWith('.js'))) {
       expect(fs.existsSync(path.join(ROOT, f.replace(/^build\//, '').replace(/\.js$/, '.ts')))).toBe(true);
@@ -205,4 +207,23 @@ describe('the published package', () => {
     expect(pod.metadata.name).toBe('private-reg');
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'myregcred' }]);
   }, 300_000);
+
+  it('runs `npx cdk8s-private-registry inspect` on the app\'s dist/ through npm\'s bin link, and never prints a password', () => {
+    // the README example's secrets, synthesized by the test before this one
+    expect(fs.readdirSync(path.join(app, 'dist'))).toEqual(['private-registry.k8s.yaml']);
+    const bin = path.join(app, 'node_modules', '.bin', 'cdk8s-private-registry');
+    expect(fs.realpathSync(bin)).toBe(fs.realpathSync(path.join(app, 'node_modules', 'cdk8s-private-registry', 'build', 'lib', 'cli', 'main.js')));
+    expect(fs.statSync(bin).mode & 0o111).not.toBe(0);
+    const env = { ...process.env, NO_COLOR: '' };
+    const text = execFileSync('npx', ['--no-install', 'cdk8s-private-registry', 'inspect'], { cwd: app, encoding: 'utf8', timeout: 60_000, env });
+    expect(text).toMatch(/^Pull secrets in dist\n/);
+    expect(text).toMatch(/\n {2}myregcred +Secret +ghcr\.io +jane +\*\*\*\n +https:\/\/index\.docker\.io\/v1\/ +janedoe +\*\*\*\n/);
+    expect(text).toMatch(/\n {4}janedoe\/jdoe-private:v1 +myregcred +https:\/\/index\.docker\.io\/v1\/\n/);
+    // the bin runs by its shebang too, as a shell would start it
+    const json = JSON.parse(execFileSync(bin, ['inspect', '--json'], { cwd: app, encoding: 'utf8', timeout: 60_000 }));
+    expect(json.workloads).toEqual([{ kind: 'Pod', namespace: null, name: 'private-reg', images: [
+      { image: 'janedoe/jdoe-private:v1', secret: 'myregcred', server: 'https://index.docker.io/v1/', coverage: 'secret' },
+    ] }]);
+    expect(leaksIn(text + JSON.stringify(json), ['FAKE-hub-pw', 'FAKE-ghcr-token'])).toEqual([]);
+  });
 });

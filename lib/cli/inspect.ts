@@ -1,0 +1,156 @@
+/**
+ * `cdk8s-private-registry inspect`: what `kubectl get secret -o yaml | base64 --decode` would show, without the
+ * passwords, and for every image the secret and `auths` key the kubelet will use. Reads files only; never the network.
+ */
+import { ImagePull, PullSecretSummary, WorkloadPulls, displayServer } from '../check/pull-credentials';
+import { Pulls } from './pulls';
+import { Cell, Output, Row, line, paint, paragraph, safe, table } from './terminal';
+
+/** The `--json` output: a stable shape for tools. */
+export interface InspectJson {
+  readonly secrets: {
+    readonly namespace: string | null;
+    readonly name: string;
+    /** `Secret`, `SealedSecret` or `ExternalSecret`; null when no object in the output makes it (referenced only). */
+    readonly kind: string | null;
+    readonly registries: { readonly server: string; readonly username: string | null }[];
+  }[];
+  readonly workloads: {
+    readonly kind: string;
+    readonly namespace: string | null;
+    readonly name: string | null;
+    readonly images: {
+      readonly image: string;
+      /** The pull secret the kubelet uses; null when none does (public, node or not covered). */
+      readonly secret: string | null;
+      /** Its `auths` key, as written; null when no secret is used. */
+      readonly server: string | null;
+      /** `secret`, `public`, `node` or `not covered`. */
+      readonly coverage: string;
+    }[];
+  }[];
+  readonly problems: string[];
+}
+
+/** The exit status: 0 when every image is covered and nothing is wrong, else 1. */
+export function inspectStatus(pulls: Pulls): number {
+  return pulls.report.problems.length === 0 ? 0 : 1;
+}
+
+/** The `--json` document. */
+export function inspectJson(pulls: Pulls): InspectJson {
+  const { report } = pulls;
+  return {
+    secrets: report.secrets.map((s) => ({
+      namespace: s.namespace ?? null,
+      name: s.name,
+      kind: s.object?.kind ?? null,
+      registries: registries(s).map((r) => ({ server: displayServer(r.server), username: r.username ?? null })),
+    })),
+    workloads: report.workloads.map((w) => ({
+      kind: w.pod.kind,
+      namespace: w.pod.namespace ?? null,
+      name: w.pod.name ?? null,
+      images: w.images.map((i) => ({
+        image: i.use.image,
+        secret: i.coverage === 'secret' ? i.credentials[0].secret.name : null,
+        server: i.coverage === 'secret' ? displayServer(i.credentials[0].server) : null,
+        coverage: i.coverage,
+      })),
+    })),
+    problems: [...report.problems],
+  };
+}
+
+/** The lines a person reads: the two tables, the problems, a summary. */
+export function inspectText(pulls: Pulls, out: Output): string[] {
+  const { report } = pulls;
+  const lines: string[] = [];
+  lines.push(...line(out, [{ text: `Pull secrets in ${pulls.paths.map(safe).join(', ')}`, style: 'bold' }]));
+  if (report.secrets.length === 0) {
+    lines.push('  none');
+  } else {
+    const rows: Cell[][] = report.secrets.flatMap((s) => secretRows(s));
+    lines.push(...table(out, [
+      { header: 'SECRET', wrap: true, min: 12 }, { header: 'FORM', wrap: true, min: 10 }, { header: 'SERVER', wrap: true, min: 14 },
+      { header: 'USERNAME', wrap: true, min: 8 }, { header: 'PASSWORD' },
+    ], rows));
+  }
+
+  lines.push('', paint(out, 'bold', 'Images'));
+  if (report.workloads.length === 0) {
+    lines.push('  no pod-bearing objects');
+  } else {
+    const rows: Row[] = report.workloads.flatMap((w) => [
+      { span: { text: safe(workloadName(w)) + (w.images.length === 0 ? ': no images' : '') } },
+      ...w.images.map((image) => [{ text: safe(image.use.image), indent: 2 }, ...pulledWith(image)]),
+    ]);
+    lines.push(...table(out, [
+      { header: 'IMAGE', wrap: true, min: 16 }, { header: 'SECRET', wrap: true, min: 11 }, { header: 'AUTHS KEY', wrap: true, min: 12 },
+    ], rows));
+  }
+
+  if (report.problems.length > 0) {
+    lines.push('', paint(out, 'red', paint(out, 'bold', `Problems (${report.problems.length})`)));
+    for (const problem of report.problems) lines.push(...paragraph(out, `- ${safe(problem)}`, 2));
+  }
+
+  const images = report.workloads.flatMap((w) => w.images);
+  const count = (c: string): number => images.filter((i) => i.coverage === c).length;
+  const uncovered = count('not covered');
+  lines.push('', ...line(out, [
+    { text: `${plural(images.length, 'image')} in ${plural(report.workloads.length, 'workload')}: ${count('secret')} pull secret, ` +
+      `${count('public')} public, ${count('node')} node, ` },
+    { text: `${uncovered} NOT COVERED`, style: uncovered > 0 ? 'red' : 'green' },
+  ]));
+  return lines;
+}
+
+function secretRows(s: PullSecretSummary): Cell[][] {
+  const name = { text: safe(`${s.namespace ? `${s.namespace}/` : ''}${s.name}`) };
+  const form: Cell = { text: s.form, style: s.form === 'referenced only' ? 'yellow' : undefined };
+  const regs = registries(s);
+  if (s.object?.error) return [[name, form, { text: 'cannot be decoded', style: 'red' }, { text: '' }, { text: '' }]];
+  if (regs.length === 0) {
+    const why = s.form === 'referenced only' ? 'not in the output' : 'not declared';
+    return [[name, form, { text: why, style: 'yellow' }, { text: '' }, { text: '' }]];
+  }
+  const password = s.form === 'SealedSecret' ? 'sealed' : s.form === 'ExternalSecret' ? 'in store' : undefined;
+  return regs.map((r, i) => [
+    i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: safe(displayServer(r.server)) },
+    { text: r.username === undefined ? (password ? '' : '-') : safe(r.username) },
+    // the password itself is never read into any output; only whether there is one
+    { text: password ?? (r.hasPassword ? '***' : '-'), style: 'dim' },
+  ]);
+}
+
+function registries(s: PullSecretSummary): { server: string; username?: string; hasPassword: boolean }[] {
+  const object = s.object;
+  if (!object || object.error) return [];
+  if (object.entries) return object.entries.map((e) => ({ server: e.server, username: e.username, hasPassword: e.password !== undefined }));
+  return (object.servers ?? []).map((server) => ({ server, hasPassword: false }));
+}
+
+function pulledWith(image: ImagePull): Cell[] {
+  switch (image.coverage) {
+    case 'secret': {
+      const first = image.credentials[0];
+      return [{ text: safe(first.secret.name), style: 'green' }, { text: safe(displayServer(first.server)) }];
+    }
+    case 'public':
+      return [{ text: 'public', style: 'cyan' }, { text: '' }];
+    case 'node':
+      return [{ text: 'node', style: 'cyan' }, { text: safe(image.node!.pattern) }];
+    default:
+      return [{ text: 'NOT COVERED', style: 'red' }, { text: '' }];
+  }
+}
+
+/** `Kind namespace/name`, as the problems name it. */
+export function workloadName(w: WorkloadPulls): string {
+  return w.pod.name === undefined ? `${w.pod.kind} (no name)` : w.pod.resource;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
