@@ -99,7 +99,7 @@ export function inspectText(pulls: Pulls, out: Output): string[] {
   const count = (c: string): number => images.filter((i) => i.coverage === c).length;
   const uncovered = count('not covered');
   lines.push('', ...line(out, [
-    { text: `${plural(images.length, 'image')} in ${plural(report.workloads.length, 'workload')}: ${count('secret')} pull secret, ` +
+    { text: `${plural(images.length, 'image')} in ${plural(report.workloads.length, 'workload')}: ${count('secret')} by a pull secret, ` +
       `${count('public')} public, ${count('node')} node, ` },
     { text: `${uncovered} NOT COVERED`, style: uncovered > 0 ? 'red' : 'green' },
   ]));

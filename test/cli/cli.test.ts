@@ -106,7 +106,7 @@ describe('cdk8s-private-registry inspect', () => {
     expect(r.stdout).toMatch(/\n {4}ghcr\.io\/jane\/app:v1 +regcred +ghcr\.io\n/);
     expect(r.stdout).toMatch(/\n {4}nginx:1\.25 +public\n/);
     expect(r.stdout).toMatch(/\n {4}janedoe\/jdoe-private:v1 +hub +https:\/\/index\.docker\.io\/v1\/\n/);
-    expect(r.stdout).toMatch(/5 images in 3 workloads: 4 pull secret, 1 public, 0 node, 0 NOT COVERED\n$/);
+    expect(r.stdout).toMatch(/5 images in 3 workloads: 4 by a pull secret, 1 public, 0 node, 0 NOT COVERED\n$/);
     expectNoPasswords(r);
   });
 
