@@ -39,6 +39,10 @@ export { PrivateCronJob } from './pods/private-cron-job';
 export type { PrivateServiceAccountProps } from './pods/private-service-account';
 export { PrivateServiceAccount } from './pods/private-service-account';
 
+// one pull secret for a whole app or chart: every pod-bearing object, Include output too
+export type { RegistryPullPolicyProps } from './policy/registry-pull-policy';
+export { RegistryPullPolicy } from './policy/registry-pull-policy';
+
 // the kubelet's view of an image, and the pull check as a cdk8s validation plugin
 export { ImageReference } from './kubelet/image-reference';
 export { PullCheckRule } from './check/pull-check';
