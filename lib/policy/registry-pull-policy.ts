@@ -1,7 +1,9 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PlanCache, PodDecision, planPulls } from './_pull-plan';
-import { ManifestModel, POD_SPEC_PATHS, PodObject, isObject, podObject, pullSecretObject, readManifests } from '../check/manifest-model';
+import {
+  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, isObject, podObject, pullSecretObject, readManifests,
+} from '../check/manifest-model';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { hashedSecretName } from '../docker/append-hash';
 import { DockerConfig } from '../docker/docker-config';
@@ -71,6 +73,8 @@ const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
 const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
 // the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
 // service accounts (whose pull secrets a pod without its own gets)
+// a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
+const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
 const READ_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'Secret', 'SealedSecret', 'ExternalSecret', 'ServiceAccount']);
 
 /** How the policy changed one object: what it added, kept live so that a later pass of the same synth can update it. */
@@ -79,6 +83,15 @@ type PatchState =
   | { readonly mode: 'append'; readonly value: { name: string } }
   // the object had no list (or an empty one): ours, after the service account's secrets the pod would otherwise get
   | { readonly mode: 'set'; readonly original: 'absent' | 'empty'; readonly value: { name: string }[] };
+
+/** What the policy read of one object: a pod-bearing object, a pull secret, a service account, or nothing it needs. */
+interface ObjectFacts {
+  readonly pod?: PodObject;
+  readonly secret?: PullSecretObject;
+  /** A secret's JSON, to compare its content with the policy's. */
+  readonly json?: unknown;
+  readonly serviceAccount?: ServiceAccountObject;
+}
 
 /** One namespace's secret as written. */
 interface WrittenSecret {
@@ -141,7 +154,13 @@ export class RegistryPullPolicy extends Construct {
   private readonly _secretsScope: Construct;
   private readonly _cache: PlanCache;
   private readonly _patches = new Map<ApiObject, PatchState>();
-  private readonly _written = new Map<string, WrittenSecret>();
+  private _facts = new WeakMap<ApiObject, ObjectFacts>();
+  private readonly _watched = new WeakSet<ApiObject>();
+  private _reading = false;
+  private _reads = 0;
+  private _lastOwners?: ApiObject[];
+  private _endOfRunScheduled = false;
+  private readonly _secretsWritten = new Map<string, WrittenSecret>();
 
   constructor(scope: Construct, id: string, props: RegistryPullPolicyProps) {
     const context = `RegistryPullPolicy '${id}'`;
@@ -205,41 +224,35 @@ export class RegistryPullPolicy extends Construct {
 
   /**
    * Reads the objects in scope, decides, and writes the secrets and references. cdk8s runs validations once before
-   * the charts are written and again before each chart, so this runs several times per synth: each pass reads the
-   * objects as they are without the policy's own changes and comes to the same result.
+   * the charts are written and again before each chart is written, so this runs several times per synth; it reads an
+   * object again only when it may have changed since (see `_factsOf`), and comes to the same result each time.
    */
   private _apply(): string[] {
     const owners: ApiObject[] = [];
     const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [] };
     const secretJsons = new Map<number, unknown>();
+    const readsBefore = this._reads;
     for (const o of this._objectsInScope()) {
       if (!READ_KINDS.has(o.kind)) continue;
-      let json: unknown;
-      try {
-        json = o.toJson();
-      } catch {
-        continue; // the object's own synthesis reports what is wrong with it
-      }
-      if (!isObject(json)) continue;
+      const facts = this._factsOf(o);
+      if (facts === undefined) continue;
       const index = owners.length;
       owners.push(o);
-      const patch = this._patches.get(o);
-      if (patch) withoutPatch(json, patch);
-      const pod = podObject(json, index);
-      if (pod) {
-        // keep what the plan reads, not the whole object: 10,000 objects' JSON would stay alive until the pass ends
-        model.pods.push({ ...pod, spec: { imagePullSecrets: pod.spec.imagePullSecrets } });
-        continue;
+      // the indexes of this pass: the plan names objects by their place in `owners`
+      if (facts.pod) {
+        (facts.pod as { index: number }).index = index;
+        model.pods.push(facts.pod);
+      } else if (facts.secret) {
+        model.secrets.push({ ...facts.secret, index });
+        secretJsons.set(index, facts.json);
+      } else if (facts.serviceAccount) {
+        model.serviceAccounts.push({ ...facts.serviceAccount, index });
       }
-      const secret = pullSecretObject(json, index);
-      if (secret) {
-        model.secrets.push(secret);
-        secretJsons.set(index, json);
-        continue;
-      }
-      const serviceAccount = readManifests([json]).serviceAccounts[0];
-      if (serviceAccount) model.serviceAccounts.push({ ...serviceAccount, index });
     }
+    // nothing read anew and the same objects: the last pass's decision stands (it had no errors, or the facts were dropped)
+    const last = this._lastOwners;
+    if (this._reads === readsBefore && last !== undefined && last.length === owners.length && last.every((o, i) => o === owners[i])) return [];
+    this._lastOwners = undefined;
     const plan = planPulls({
       model, servers: this.servers, publicImages: this._publicImages, secretName: this.appendHash ? undefined : this.secretName,
       urls: synthState(this).urls, cache: this._cache,
@@ -308,7 +321,11 @@ export class RegistryPullPolicy extends Construct {
       errors.push(`${owner.node.path}: the policy added its pull secret to this object in an earlier synth, and it no longer needs it; ` +
         'cdk8s has no way to take a JSON patch back: synthesize from a new App');
     }
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) {
+      // the user will change something before the next synth: read everything again then
+      this._facts = new WeakMap();
+      return errors;
+    }
 
     for (const [owner, state] of changes) {
       const installed = this._patches.get(owner);
@@ -323,7 +340,67 @@ export class RegistryPullPolicy extends Construct {
       }
     }
     this._writeSecrets([...wanted.values()].filter((s) => s.write));
+    this._lastOwners = owners;
     return [];
+  }
+
+  /**
+   * What the policy needs of one object, read from its JSON as it is without the policy's own patch; undefined when
+   * the object cannot be written (its own synthesis reports why).
+   *
+   * Reading means `toJson()`, the whole cost of an object, and cdk8s validates once more before each chart it writes,
+   * so that reading every object in every pass costs (charts + 2) reads per object. What was read is kept until the
+   * object may have changed: until it is written (an object is written once per synth, so being written again means a
+   * new synth, and code in between may have changed it), until the program's current synchronous run ends (the next
+   * synth may come after anything), or until the policy reported errors (which the user fixes before the next synth).
+   * Each object is then read at most twice per synth.
+   */
+  private _factsOf(o: ApiObject): ObjectFacts | undefined {
+    const cached = this._facts.get(o);
+    if (cached !== undefined) return cached;
+    let json: unknown;
+    this._reading = true;
+    try {
+      json = o.toJson();
+    } catch {
+      return undefined;
+    } finally {
+      this._reading = false;
+    }
+    if (!isObject(json)) return undefined;
+    this._reads++;
+    const patch = this._patches.get(o);
+    if (patch) withoutPatch(json, patch);
+    let facts: ObjectFacts;
+    const pod = podObject(json, -1);
+    if (pod) {
+      // keep what the plan reads, not the whole object: 10,000 objects' JSON would stay alive
+      (pod as { spec: Record<string, any> }).spec = { imagePullSecrets: pod.spec.imagePullSecrets };
+      facts = { pod };
+    } else {
+      const secret = pullSecretObject(json, -1);
+      facts = secret ? { secret, json } : { serviceAccount: readManifests([json]).serviceAccounts[0] };
+    }
+    this._facts.set(o, facts);
+    if (!this._watched.has(o)) {
+      this._watched.add(o);
+      // told when the object is written: a Lazy in its metadata, which resolves to nothing, so the YAML is unchanged
+      o.metadata.addAnnotation(WRITTEN_ANNOTATION, Lazy.any({ produce: () => this._objectWritten(o) }) as unknown as string);
+    }
+    if (!this._endOfRunScheduled) {
+      this._endOfRunScheduled = true;
+      queueMicrotask(() => {
+        this._endOfRunScheduled = false;
+        this._facts = new WeakMap();
+      });
+    }
+    return facts;
+  }
+
+  /** Called when an object's JSON is made: outside the policy's own reading, it is being written. */
+  private _objectWritten(o: ApiObject): undefined {
+    if (!this._reading) this._facts.delete(o);
+    return undefined;
   }
 
   /** Makes the tree hold exactly these secrets, keeping those whose name and content are unchanged. */
@@ -331,7 +408,7 @@ export class RegistryPullPolicy extends Construct {
     const keep = new Set<string>();
     for (const s of secrets) {
       keep.add(s.id);
-      const current = this._written.get(s.id);
+      const current = this._secretsWritten.get(s.id);
       if (current && current.name === s.name && current.payload === s.payload) continue;
       if (current) this._secretsScope.node.tryRemoveChild(s.id);
       const [first, ...rest] = s.entries;
@@ -342,12 +419,12 @@ export class RegistryPullPolicy extends Construct {
         : new PrivateRegistrySecret(this._secretsScope, s.id, { metadata: { name: this.secretName, namespace: s.namespace },
           appendHash: this.appendHash, ...credentials });
       for (const e of rest) secret.addRegistry(e);
-      this._written.set(s.id, { id: s.id, name: s.name, payload: s.payload });
+      this._secretsWritten.set(s.id, { id: s.id, name: s.name, payload: s.payload });
     }
-    for (const id of [...this._written.keys()]) {
+    for (const id of [...this._secretsWritten.keys()]) {
       if (keep.has(id)) continue;
       this._secretsScope.node.tryRemoveChild(id);
-      this._written.delete(id);
+      this._secretsWritten.delete(id);
     }
   }
 

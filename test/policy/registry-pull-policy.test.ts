@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App, Chart, Include, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -402,5 +402,79 @@ describe('what is in scope already', () => {
     const objects = Testing.synth(chart);
     expect(objects[0].spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(Object.keys(auths(objects[1]))).toEqual(['ghcr.io']);
+  });
+});
+
+describe('reading the objects: once per synth, again when they may have changed', () => {
+  /** A raw Pod that counts how often its JSON is made. */
+  class CountingPod extends ApiObject {
+    public calls = 0;
+    constructor(scope: Chart, id: string, image: string) {
+      super(scope, id, { apiVersion: 'v1', kind: 'Pod', metadata: { name: id }, spec: { containers: [{ name: 'c', image }] } });
+    }
+    public override toJson(): any {
+      this.calls++;
+      return super.toJson();
+    }
+  }
+
+  it('makes each object\'s JSON at most three times per App.synth (two reads, one write), however many charts there are', () => {
+    const outdir = fs.mkdtempSync(path.join(dir, 'reads-'));
+    const app = new App({ outdir });
+    const pods = Array.from({ length: 6 }, (_, i) => new CountingPod(new Chart(app, `c${i}`, { namespace: `ns${i % 2}` }), `p${i}`, 'ghcr.io/a/b:1'));
+    new RegistryPullPolicy(app, 'pull-policy', { registries: [GHCR] });
+    app.synth();
+    // cdk8s validates 8 times here (once, then once per chart); a read per validation would make it 9 per object
+    expect(pods.map((p) => p.calls).every((n) => n >= 2 && n <= 3)).toBe(true);
+    expect(readOutput(outdir).all.filter((o) => o.kind === 'Secret')).toHaveLength(2);
+  });
+
+  it('sees an object changed after a synth that wrote it, in the same synchronous run', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'api', { metadata: { namespace: 'apps' }, containers: [{ image: 'ghcr.io/acme/api:2' }] });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR, REGISTRY] });
+    const before = Testing.synth(chart);
+    expect(Object.keys(auths(before.find((o) => o.kind === 'Secret')))).toEqual(['ghcr.io']);
+    deployment.addContainer({ name: 'worker', image: 'registry.example.com:5000/acme/worker:2' });
+    const after = Testing.synth(chart);
+    expect(Object.keys(auths(after.find((o) => o.kind === 'Secret')))).toEqual(['ghcr.io', 'registry.example.com:5000']);
+    expect(podSpec(after.find((o) => o.kind === 'Deployment')).imagePullSecrets).toEqual([{ name: 'regcred' }]);
+  });
+
+  it('reads everything again after it reported errors, so that a fix made in the same run counts', () => {
+    const chart = Testing.chart();
+    const pod = new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'quay.io/acme/p:1' }] } });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
+    expect(() => Testing.synth(chart)).toThrow(/quay.io\/acme\/p:1/);
+    pod.addJsonPatch(JsonPatch.replace('/spec/containers/0/image', 'ghcr.io/acme/p:1'));
+    const objects = Testing.synth(chart);
+    expect(objects[0].spec).toEqual({ containers: [{ name: 'c', image: 'ghcr.io/acme/p:1' }], imagePullSecrets: [{ name: 'regcred' }] });
+  });
+
+  it('reads everything again in the next run, after an await', async () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'api', { metadata: { namespace: 'apps' }, containers: [{ image: 'ghcr.io/acme/api:2' }] });
+    // another construct's own check fails this synth, after the policy read the Deployment (the policy itself is content)
+    const own = new PrivateRegistrySecret(chart, 'own', { metadata: { name: 'own', namespace: 'apps' }, server: 'quay.io', username: 'q',
+      password: 'FAKE-own-q8Zr3vW1x' });
+    const other = new PrivateDeployment(chart, 'other', { metadata: { namespace: 'apps' }, containers: [{ image: 'nginx:1.25' }],
+      registrySecrets: [own] });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR, REGISTRY], publicImages: ['nginx'] });
+    expect(() => Testing.synth(chart)).toThrow(/nginx/);
+    other.addPublicImage('nginx');
+    deployment.addContainer({ name: 'worker', image: 'registry.example.com:5000/acme/worker:2' });
+    await Promise.resolve();
+    const secret = Testing.synth(chart).find((o) => o.kind === 'Secret' && o.metadata.name === 'regcred');
+    expect(Object.keys(auths(secret))).toEqual(['ghcr.io', 'registry.example.com:5000']);
+  });
+
+  it('adds nothing to the YAML of the objects it reads', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], publicImages: ['nginx'] });
+    expect(Testing.synth(chart)).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } }]);
   });
 });
