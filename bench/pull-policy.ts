@@ -122,12 +122,13 @@ export function benchPullPolicy(rounds: number, n: number): string[] {
         `process wall ${bestRatio('wallMs')}, peak memory ${bestRatio('maxRssKb')}`);
     }
 
-    lines.push('growth with the number of objects, App-scoped policy (median of 3 runs each; flat per-object figures mean linear):');
+    const growthRuns = Math.max(3, Math.ceil(rounds / 2));
+    lines.push(`growth with the number of objects, App-scoped policy (median of ${growthRuns} runs each; flat per-object figures mean linear):`);
     for (const count of [Math.round(n / 4), Math.round(n / 2), n]) {
       const f = count === n ? file : write(count);
       const policy: Sample[] = [];
       const bare: Sample[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < growthRuns; i++) {
         policy.push(run('app-policy', f, true));
         bare.push(run('bare', f));
       }

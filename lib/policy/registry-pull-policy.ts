@@ -71,10 +71,10 @@ export interface RegistryPullPolicyProps {
 const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
 // the policies of one construct tree, kept on its root, so that two policies never cover the same objects
 const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
-// the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
-// service accounts (whose pull secrets a pod without its own gets)
 // a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
 const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
+// the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
+// service accounts (whose pull secrets a pod without its own gets)
 const READ_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'Secret', 'SealedSecret', 'ExternalSecret', 'ServiceAccount']);
 
 /** How the policy changed one object: what it added, kept live so that a later pass of the same synth can update it. */
@@ -261,6 +261,11 @@ export class RegistryPullPolicy extends Construct {
     const errors = [...plan.errors];
 
     // the secrets: one per namespace that needs one, in a stable order (objects without a namespace first)
+    const existingByName = new Map<string, PullSecretObject[]>();
+    for (const s of model.secrets) {
+      const k = `${s.namespace ?? ''}/${s.name}`;
+      existingByName.set(k, [...existingByName.get(k) ?? [], s]);
+    }
     const wanted = new Map<string, WantedSecret>();
     const keys = [...plan.namespaces.keys()].sort(compareUtf8);
     for (const key of keys) {
@@ -284,7 +289,7 @@ export class RegistryPullPolicy extends Construct {
         ? hashedSecretName(this.secretName, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: payload })
         : this.secretName;
       let write = true;
-      for (const existing of model.secrets.filter((s) => s.namespace === needs.namespace && s.name === name)) {
+      for (const existing of existingByName.get(`${key}/${name}`) ?? []) {
         if (!this._certificate && sameSecret(secretJsons.get(existing.index), payload)) {
           write = false; // the same Secret exists already: the objects refer to it
           continue;
