@@ -9,7 +9,7 @@ import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  PrivateDeployment, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials, RegistryPullPolicy,
+  DockerConfig, PrivateDeployment, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials, RegistryPullPolicy,
   RegistryPullPolicyProps, SealingCertificate,
 } from '../../lib';
 import { errorMessage } from '../support/errors';
@@ -476,5 +476,43 @@ describe('reading the objects: once per synth, again when they may have changed'
     new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], publicImages: ['nginx'] });
     expect(Testing.synth(chart)).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
       spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } }]);
+  });
+});
+
+describe('what counts as pulled, and by whom', () => {
+  it('counts image volumes, and matches Docker Hub images as the kubelet does (the index.docker.io fallback)', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: {
+        containers: [{ name: 'c', image: 'janedoe/private:v1' }],
+        volumes: [{ name: 'models', image: { reference: 'registry.example.com:5000/acme/models:1', pullPolicy: 'IfNotPresent' } }],
+      } });
+    const hub = { server: 'https://index.docker.io/v1/', username: 'janedoe', password: 'FAKE-hub-q8Zr3vW1x' };
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [hub, GHCR, REGISTRY] });
+    const [pod, secret] = Testing.synth(chart);
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(Object.keys(auths(secret))).toEqual(['https://index.docker.io/v1/', 'registry.example.com:5000']);
+  });
+
+  it('skips the images an object declares public in its annotation, as the pull check does', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'p', namespace: 'apps', annotations: { [PullCheckValidation.PUBLIC_IMAGES_ANNOTATION]: 'quay.io/acme/tool' } },
+      spec: { containers: [{ name: 'c', image: 'ghcr.io/acme/p:1' }, { name: 't', image: 'quay.io/acme/tool:2' }] } });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
+    const [pod, secret] = Testing.synth(chart);
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(Object.keys(auths(secret))).toEqual(['ghcr.io']);
+  });
+
+  it('takes the registries of a docker config too', () => {
+    const chart = Testing.chart();
+    new kplus.Deployment(chart, 'api', { metadata: { namespace: 'apps' }, containers: [{ image: 'quay.io/acme/api:2' }] });
+    const dockerConfig = DockerConfig.fromDockerConfigJson(JSON.stringify({ auths: { 'quay.io': {
+      auth: Buffer.from('robot:FAKE-quay-q8Zr3vW1x').toString('base64') } } }));
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], dockerConfig });
+    const secret = Testing.synth(chart).find((o) => o.kind === 'Secret');
+    expect(Object.keys(auths(secret))).toEqual(['quay.io']);
+    expect(Buffer.from(auths(secret)['quay.io'].auth, 'base64').toString('utf8') === 'robot:FAKE-quay-q8Zr3vW1x').toBe(true);
   });
 });
