@@ -53,6 +53,9 @@ interface Sample {
   readonly ms: number;
   readonly cpuMs: number;
   readonly passMs?: number;
+  /** The policy's validation passes during the synth, summed, and how many there were. */
+  readonly policyMs: number;
+  readonly passes: number;
   readonly maxRssKb: number;
   readonly bytes: number;
   readonly wallMs: number;
@@ -120,6 +123,8 @@ export function benchPullPolicy(rounds: number, n: number): string[] {
         `peak memory ${ratio('maxRssKb')} (target: wall and memory <= 1.15)`);
       lines.push(`  ${VARIANTS[v]} / without, best runs: Include+synth ${bestRatio('ms')}, CPU ${bestRatio('cpuMs')}, ` +
         `process wall ${bestRatio('wallMs')}, peak memory ${bestRatio('maxRssKb')}`);
+      lines.push(`  ${VARIANTS[v]}: its ${m(v, 'passes').toFixed(0)} validation passes take ${m(v, 'policyMs').toFixed(0)} ms in all, ` +
+        `${(m(v, 'policyMs') / m('bare', 'ms') * 100).toFixed(1)}% of the synth without it`);
     }
 
     const growthRuns = Math.max(3, Math.ceil(rounds / 2));

@@ -86,6 +86,8 @@ type PatchState =
 
 /** What the policy read of one object: a pod-bearing object, a pull secret, a service account, or nothing it needs. */
 interface ObjectFacts {
+  /** The object has been written since it was read. */
+  written?: boolean;
   readonly pod?: PodObject;
   readonly secret?: PullSecretObject;
   /** A secret's JSON, to compare its content with the policy's. */
@@ -157,6 +159,12 @@ export class RegistryPullPolicy extends Construct {
   private _facts = new WeakMap<ApiObject, ObjectFacts>();
   private readonly _watched = new WeakSet<ApiObject>();
   private _reading = false;
+  /**
+   * Above zero while the policy's own chart is being written.
+   *
+   * @internal
+   */
+  public _writingOwnChart = 0;
   private _reads = 0;
   private _lastOwners?: ApiObject[];
   private _endOfRunScheduled = false;
@@ -206,7 +214,7 @@ export class RegistryPullPolicy extends Construct {
       this.secretsChart = scopeChart;
       this._secretsScope = this;
     } else {
-      this.secretsChart = new Chart(this, 'Secrets');
+      this.secretsChart = new SecretsChart(this, 'Secrets', this);
       this._secretsScope = this.secretsChart;
     }
     this.node.addValidation({ validate: () => this._apply() });
@@ -358,11 +366,15 @@ export class RegistryPullPolicy extends Construct {
    * object may have changed: until it is written (an object is written once per synth, so being written again means a
    * new synth, and code in between may have changed it), until the program's current synchronous run ends (the next
    * synth may come after anything), or until the policy reported errors (which the user fixes before the next synth).
-   * Each object is then read at most twice per synth.
+   * The pass before the policy's own chart is written (App scope) reads nothing that was written since: those secrets
+   * must match the objects as written. Each object is then read once per synth, twice when other charts are written
+   * before its own (it is read again in the pass after each of them).
    */
   private _factsOf(o: ApiObject): ObjectFacts | undefined {
     const cached = this._facts.get(o);
-    if (cached !== undefined) return cached;
+    // the policy's own chart holds the secrets for the objects as they were written: what was read before they were
+    // written is what they say
+    if (cached !== undefined && (!cached.written || this._writingOwnChart > 0)) return cached;
     let json: unknown;
     this._reading = true;
     try {
@@ -404,7 +416,8 @@ export class RegistryPullPolicy extends Construct {
 
   /** Called when an object's JSON is made: outside the policy's own reading, it is being written. */
   private _objectWritten(o: ApiObject): undefined {
-    if (!this._reading) this._facts.delete(o);
+    const facts = this._facts.get(o);
+    if (!this._reading && facts !== undefined) facts.written = true;
     return undefined;
   }
 
@@ -447,6 +460,22 @@ export class RegistryPullPolicy extends Construct {
     };
     visit(root);
     return found;
+  }
+}
+
+/** The chart of an App-scoped policy: it tells the policy while it is being written. */
+class SecretsChart extends Chart {
+  constructor(scope: Construct, id: string, private readonly policy: RegistryPullPolicy) {
+    super(scope, id);
+  }
+
+  public override toJson(): any[] {
+    this.policy._writingOwnChart++;
+    try {
+      return super.toJson();
+    } finally {
+      this.policy._writingOwnChart--;
+    }
   }
 }
 

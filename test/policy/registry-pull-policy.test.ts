@@ -418,6 +418,16 @@ describe('reading the objects: once per synth, again when they may have changed'
     }
   }
 
+  it('makes each object\'s JSON once to read it and once to write it when App.synth writes one chart and the policy\'s', () => {
+    const outdir = fs.mkdtempSync(path.join(dir, 'read-once-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    const pods = Array.from({ length: 3 }, (_, i) => new CountingPod(chart, `p${i}`, 'ghcr.io/a/b:1'));
+    new RegistryPullPolicy(app, 'pull-policy', { registries: [GHCR] });
+    app.synth();
+    expect(pods.map((p) => p.calls)).toEqual([2, 2, 2]);
+  });
+
   it('makes each object\'s JSON at most three times per App.synth (two reads, one write), however many charts there are', () => {
     const outdir = fs.mkdtempSync(path.join(dir, 'reads-'));
     const app = new App({ outdir });
