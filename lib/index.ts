@@ -41,6 +41,10 @@ export { PrivateServiceAccount } from './pods/private-service-account';
 export type { NodePullConfigProps } from './pods/node-pull-config';
 export { NodePullConfig } from './pods/node-pull-config';
 
+// one pull secret for a whole app or chart: every pod-bearing object, Include output too
+export type { RegistryPullPolicyProps } from './policy/registry-pull-policy';
+export { RegistryPullPolicy } from './policy/registry-pull-policy';
+
 // the kubelet's view of an image, and the pull check as a cdk8s validation plugin
 export { ImageReference } from './kubelet/image-reference';
 export { PullCheckRule } from './check/pull-check';

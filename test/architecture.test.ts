@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const LIB = path.resolve(__dirname, '..', 'lib');
 // bottom to top
-const LAYERS = ['go', 'input', 'kubelet', 'docker', 'registry', 'check', 'secrets', 'pods', 'cli'];
+const LAYERS = ['go', 'input', 'kubelet', 'docker', 'registry', 'check', 'secrets', 'pods', 'policy', 'cli'];
 // below the constructs, cdk8s and constructs may be used for their value types and the construct tree only here
 const CDK8S_BELOW_CONSTRUCTS = ['input/metadata.ts', 'docker/docker-config.ts', 'check/_synth-state.ts'];
 

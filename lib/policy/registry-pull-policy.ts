@@ -1,0 +1,589 @@
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { PlanCache, PodDecision, planPulls } from './_pull-plan';
+import {
+  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, isObject, podObject, pullSecretObject, readManifests,
+} from '../check/manifest-model';
+import { synthState, warnOnce } from '../check/_synth-state';
+import { hashedSecretName } from '../docker/append-hash';
+import { DockerConfig } from '../docker/docker-config';
+import { DockerConfigEntry, RegistryCredentials, validateRegistryCredentials } from '../docker/credentials';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE, encodeDockerConfigJson, sortByServer } from '../docker/payload';
+import { compareUtf8 } from '../go/json';
+import {
+  checkDns1123Subdomain, describeType, dns1123LabelProblem, optionalBoolean, requireArray, requireObject, requireString,
+} from '../input/values';
+import { parseImageReference } from '../kubelet/image-reference';
+import { RegistryEntries } from '../secrets/_registry-entries';
+import { PrivateRegistrySecret } from '../secrets/private-registry-secret';
+import { SealedRegistrySecret } from '../secrets/sealed-registry-secret';
+import { SealingCertificate } from '../secrets/sealing-certificate';
+
+/** Props for `RegistryPullPolicy`: the registries, and how the per-namespace pull secrets are written. */
+export interface RegistryPullPolicyProps {
+  /**
+   * Registries and their credentials, as `PrivateRegistrySecret.addRegistry` takes them.
+   *
+   * @default - none; `dockerConfig` must then hold at least one registry
+   */
+  readonly registries?: RegistryCredentials[];
+
+  /**
+   * Registries taken from docker's configuration, for example `DockerConfig.fromFile()` after `docker login`.
+   *
+   * @default - only `registries`
+   */
+  readonly dockerConfig?: DockerConfig;
+
+  /**
+   * The name of the pull secret written into each namespace that needs one (with `appendHash`, the name before the hash).
+   *
+   * @default 'regcred'
+   */
+  readonly secretName?: string;
+
+  /**
+   * Images or repositories pulled without credentials on purpose (`nginx`, `ghcr.io/org/tool`): no credentials are needed
+   * for them and no error is raised. A repository covers all its tags and digests.
+   *
+   * @default - none: every image must be covered by the policy or by the object's own pull secrets
+   */
+  readonly publicImages?: string[];
+
+  /**
+   * Writes each namespace's secret as a Bitnami `SealedSecret` with strict scope (bound to its name and namespace),
+   * sealed with this certificate, instead of a plain `Secret`.
+   *
+   * @default - plain `kubernetes.io/dockerconfigjson` Secrets
+   * @see https://github.com/bitnami-labs/sealed-secrets#scopes
+   */
+  readonly sealingCertificate?: SealingCertificate;
+
+  /**
+   * Names each namespace's secret as `kubectl create secret docker-registry NAME --append-hash` would (`regcred-548cm7fgdh`);
+   * the hash is of that namespace's content, so each namespace has its own name, and the references follow it.
+   *
+   * @default false
+   */
+  readonly appendHash?: boolean;
+}
+
+const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
+// the policies of one construct tree, kept on its root, so that two policies never cover the same objects
+const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
+// a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
+const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
+// the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
+// service accounts (whose pull secrets a pod without its own gets)
+const READ_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'Secret', 'SealedSecret', 'ExternalSecret', 'ServiceAccount']);
+
+/** How the policy changed one object: what it added, kept live so that a later pass of the same synth can update it. */
+type PatchState =
+  // appended to a list that had entries: the list as the object has it stays visible, with ours at the end
+  | { readonly mode: 'append'; readonly value: { name: string } }
+  // the object had no list (or an empty one): ours, after the service account's secrets the pod would otherwise get
+  | { readonly mode: 'set'; readonly original: 'absent' | 'empty'; readonly value: { name: string }[] };
+
+/** What the policy read of one object: a pod-bearing object, a pull secret, a service account, or nothing it needs. */
+interface ObjectFacts {
+  /** The object has been written since it was read. */
+  written?: boolean;
+  readonly pod?: PodObject;
+  readonly secret?: PullSecretObject;
+  /** A secret's JSON, to compare its content with the policy's. */
+  readonly json?: unknown;
+  readonly serviceAccount?: ServiceAccountObject;
+}
+
+/** One namespace's secret as written. */
+interface WrittenSecret {
+  /** The construct id, from the namespace. */
+  readonly id: string;
+  /** The Secret's name (with appendHash, hashed). */
+  readonly name: string;
+  /** The `.dockerconfigjson` text. */
+  readonly payload: string;
+}
+
+/** One namespace's secret as this pass wants it. */
+interface WantedSecret extends WrittenSecret {
+  readonly namespace?: string;
+  readonly entries: DockerConfigEntry[];
+  /** False when the same Secret exists in scope already, so the objects refer to that one. */
+  readonly write: boolean;
+  readonly decisions: PodDecision[];
+}
+
+/**
+ * One pull secret for the whole app (or one chart): every pod-bearing object in scope, whatever made it (this library,
+ * plain cdk8s-plus, raw `ApiObject`s, `Include` output), gets a pull secret in its namespace that holds only the
+ * registries its namespace's images need.
+ *
+ * At synth time the policy reads every Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet,
+ * Job, CronJob and PodTemplate in scope, matches each image (containers, init and ephemeral containers, image
+ * volumes) against its registries with the kubelet's rules, writes one secret named `secretName` into each namespace
+ * that needs one, and adds it to the `imagePullSecrets` of each object that needs it. An image that neither the policy,
+ * nor the object's own pull secrets, nor `publicImages` cover fails the synth. Objects that need nothing are left as
+ * they are.
+ *
+ * `scope` is a Chart (that chart's objects; the secrets go into it) or the App (every chart's objects; the secrets go
+ * into a chart of the policy's own).
+ */
+export class RegistryPullPolicy extends Construct {
+  /** The default name of the secret written into each namespace: `regcred`. */
+  public static readonly DEFAULT_SECRET_NAME = 'regcred';
+
+  /**
+   * Whether `x` is a `RegistryPullPolicy`, recognised by a marker so that it holds across two copies of this library.
+   *
+   * @param x any value
+   */
+  public static isRegistryPullPolicy(x: any): x is RegistryPullPolicy {
+    return x !== null && typeof x === 'object' && POLICY_SYMBOL in x;
+  }
+
+  /** The name of each namespace's secret (with `appendHash`, before the hash). */
+  public readonly secretName: string;
+  /** The chart the secrets are written into: the scope chart, or the policy's own chart for an App-scoped policy. */
+  public readonly secretsChart: Chart;
+  /** Whether the secrets are named with a content hash. */
+  public readonly appendHash: boolean;
+
+  private readonly _entries: DockerConfigEntry[];
+  private readonly _publicImages: string[];
+  private readonly _certificate?: SealingCertificate;
+  private readonly _scopeChart?: Chart;
+  private readonly _secretsScope: Construct;
+  private readonly _cache: PlanCache;
+  private readonly _patches = new Map<ApiObject, PatchState>();
+  private _facts = new WeakMap<ApiObject, ObjectFacts>();
+  private readonly _watched = new WeakSet<ApiObject>();
+  private _reading = false;
+  /**
+   * Above zero while the policy's own chart is being written.
+   *
+   * @internal
+   */
+  public _writingOwnChart = 0;
+  private _reads = 0;
+  private _lastOwners?: ApiObject[];
+  private _endOfRunScheduled = false;
+  private readonly _secretsWritten = new Map<string, WrittenSecret>();
+
+  constructor(scope: Construct, id: string, props: RegistryPullPolicyProps) {
+    const context = `RegistryPullPolicy '${id}'`;
+    // validate before super() so that a bad input leaves no half-built construct in the tree
+    const scopeChart = policyScope(scope, context);
+    const p = requireObject(props, 'props', context, 'an object with the registries, such as { registries: [{ server, username, password }] }');
+    const entries = policyEntries(p, context);
+    const appendHash = optionalBoolean(p.appendHash, 'appendHash', context) ?? false;
+    // with appendHash, '-' and 10 characters of hash follow the name
+    const secretName = p.secretName === undefined ? RegistryPullPolicy.DEFAULT_SECRET_NAME
+      : checkDns1123Subdomain(p.secretName, 'secretName', context, appendHash ? 253 - 11 : undefined);
+    const publicImages = p.publicImages === undefined ? [] : requireArray(p.publicImages, 'publicImages', context, '[\'nginx\']').map((image, i) => {
+      const text = requireString(image, `publicImages[${i}]`, context, { emptyHint: 'give an image or repository such as \'nginx\'' });
+      try {
+        parseImageReference(text);
+      } catch (e) {
+        throw new Error(`${context}: 'publicImages[${i}]': ${(e as Error).message}`);
+      }
+      return text;
+    });
+    if (p.sealingCertificate !== undefined && !SealingCertificate.isSealingCertificate(p.sealingCertificate)) {
+      throw new Error(`${context}: 'sealingCertificate' must be a SealingCertificate, got ${describeType(p.sealingCertificate)}; ` +
+        "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
+    }
+    const others = policiesOf(scope);
+    const overlap = others.find((o) => o.scope === undefined || scopeChart === undefined || o.scope === scopeChart);
+    if (overlap) {
+      throw new Error(`${context}: the policy '${overlap.path}' already covers ${overlap.scope === undefined ? 'the whole app' : 'this chart'}; ` +
+        'two policies would write two secrets for the same objects: give one policy all the registries');
+    }
+
+    super(scope, id);
+    Object.defineProperty(this, POLICY_SYMBOL, { value: true });
+    others.push({ scope: scopeChart, path: this.node.path });
+    this.secretName = secretName;
+    this.appendHash = appendHash;
+    this._entries = entries;
+    this._publicImages = publicImages;
+    this._certificate = p.sealingCertificate as SealingCertificate | undefined;
+    this._scopeChart = scopeChart;
+    this._cache = new PlanCache(entries.map((e) => e.server));
+    if (scopeChart) {
+      this.secretsChart = scopeChart;
+      this._secretsScope = this;
+    } else {
+      this.secretsChart = new SecretsChart(this, 'Secrets', this);
+      this._secretsScope = this.secretsChart;
+    }
+    this.node.addValidation({ validate: () => this._apply() });
+  }
+
+  /** The `auths` keys of all the policy's registries, sorted as they are written. */
+  public get servers(): string[] {
+    return this._entries.map((e) => e.server);
+  }
+
+  /** The images and repositories declared public. */
+  public get publicImages(): string[] {
+    return [...this._publicImages];
+  }
+
+  /**
+   * Reads the objects in scope, decides, and writes the secrets and references. cdk8s runs validations once before
+   * the charts are written and again before each chart is written, so this runs several times per synth; it reads an
+   * object again only when it may have changed since (see `_factsOf`), and comes to the same result each time.
+   */
+  private _apply(): string[] {
+    const owners: ApiObject[] = [];
+    const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [] };
+    const secretJsons = new Map<number, unknown>();
+    const readsBefore = this._reads;
+    for (const o of this._objectsInScope()) {
+      if (!READ_KINDS.has(o.kind)) continue;
+      const facts = this._factsOf(o);
+      if (facts === undefined) continue;
+      const index = owners.length;
+      owners.push(o);
+      // the indexes of this pass: the plan names objects by their place in `owners`
+      if (facts.pod) {
+        (facts.pod as { index: number }).index = index;
+        model.pods.push(facts.pod);
+      } else if (facts.secret) {
+        model.secrets.push({ ...facts.secret, index });
+        secretJsons.set(index, facts.json);
+      } else if (facts.serviceAccount) {
+        model.serviceAccounts.push({ ...facts.serviceAccount, index });
+      }
+    }
+    // nothing read anew and the same objects: the last pass's decision stands (it had no errors, or the facts were dropped)
+    const last = this._lastOwners;
+    if (this._reads === readsBefore && last !== undefined && last.length === owners.length && last.every((o, i) => o === owners[i])) return [];
+    this._lastOwners = undefined;
+    const plan = planPulls({
+      model, servers: this.servers, publicImages: this._publicImages, secretName: this.appendHash ? undefined : this.secretName,
+      urls: synthState(this).urls, cache: this._cache,
+    });
+    plan.warnings.forEach((w) => warnOnce(this, `${this.node.path}: ${w}`));
+    const errors = [...plan.errors];
+
+    // the secrets: one per namespace that needs one, in a stable order (objects without a namespace first)
+    const existingByName = new Map<string, PullSecretObject[]>();
+    for (const s of model.secrets) {
+      const k = `${s.namespace ?? ''}/${s.name}`;
+      existingByName.set(k, [...existingByName.get(k) ?? [], s]);
+    }
+    const wanted = new Map<string, WantedSecret>();
+    const keys = [...plan.namespaces.keys()].sort(compareUtf8);
+    for (const key of keys) {
+      const needs = plan.namespaces.get(key)!;
+      const where = describeGroup(needs.namespace, [...needs.pods.map((d) => d.pod), ...needs.listing]);
+      if (needs.namespace !== undefined) {
+        const problem = dns1123LabelProblem(needs.namespace);
+        if (problem !== undefined) {
+          errors.push(`${where} need the policy's pull secret, but their 'metadata.namespace' ${problem}; the API server refuses such a ` +
+            'namespace: fix it on the objects');
+          continue;
+        }
+      } else if (this._certificate) {
+        errors.push(`${where} need the policy's pull secret, but a SealedSecret with strict scope is bound to a namespace and these ` +
+          'objects set none: set their metadata.namespace (or the chart\'s namespace)');
+        continue;
+      }
+      const entries = this._entries.filter((e) => needs.servers.has(e.server));
+      const payload = encodeDockerConfigJson(entries);
+      const name = this.appendHash
+        ? hashedSecretName(this.secretName, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: payload })
+        : this.secretName;
+      let write = true;
+      for (const existing of existingByName.get(`${key}/${name}`) ?? []) {
+        if (!this._certificate && sameSecret(secretJsons.get(existing.index), payload)) {
+          write = false; // the same Secret exists already: the objects refer to it
+          continue;
+        }
+        errors.push(`${needs.namespace === undefined ? 'among the objects without a namespace' : `namespace '${needs.namespace}'`} already ` +
+          `has ${existing.kind === 'Secret' ? 'a Secret' : `a ${existing.kind} that makes a Secret`} named '${name}' ` +
+          `(${existing.kind} ${owners[existing.index].node.path}) ` +
+          `${this._certificate ? 'whose content the policy cannot compare with its sealed one' : 'with other content than the policy\'s'}; ` +
+          'the policy would write its own Secret of that name there: set the policy\'s secretName to another name, or remove that object');
+      }
+      wanted.set(key, { id: key === '' ? 'no-namespace' : `ns-${key}`, name, payload, namespace: needs.namespace, entries, write,
+        decisions: needs.pods });
+    }
+
+    // the references: one JSON patch per object that needs the secret
+    const changes: [ApiObject, PatchState][] = [];
+    const decided = new Set<ApiObject>();
+    for (const secret of wanted.values()) {
+      for (const d of secret.decisions) {
+        const owner = owners[d.pod.index];
+        decided.add(owner);
+        const change = desiredPatch(d, secret.name, this._patches.get(owner));
+        if (typeof change === 'string') errors.push(change);
+        else if (change !== undefined) changes.push([owner, change]);
+      }
+    }
+    const read = new Set(owners);
+    for (const [owner, state] of this._patches) {
+      if (decided.has(owner) || !read.has(owner)) continue;
+      if (state.mode === 'set' && state.original === 'empty') {
+        state.value.length = 0; // back to the empty list the object has
+        continue;
+      }
+      errors.push(`${owner.node.path}: the policy added its pull secret to this object in an earlier synth, and it no longer needs it; ` +
+        'cdk8s has no way to take a JSON patch back: synthesize from a new App');
+    }
+    if (errors.length > 0) {
+      // the user will change something before the next synth: read everything again then
+      this._facts = new WeakMap();
+      return errors;
+    }
+
+    for (const [owner, state] of changes) {
+      const installed = this._patches.get(owner);
+      if (installed === undefined) {
+        const pointer = `/${POD_SPEC_PATHS[owner.kind].join('/')}/imagePullSecrets`;
+        owner.addJsonPatch(JsonPatch.add(state.mode === 'append' ? `${pointer}/-` : pointer, state.value));
+        this._patches.set(owner, state);
+      } else if (installed.mode === 'append' && state.mode === 'append') {
+        installed.value.name = state.value.name;
+      } else if (installed.mode === 'set' && state.mode === 'set') {
+        installed.value.splice(0, installed.value.length, ...state.value);
+      }
+    }
+    this._writeSecrets([...wanted.values()].filter((s) => s.write));
+    this._lastOwners = owners;
+    return [];
+  }
+
+  /**
+   * What the policy needs of one object, read from its JSON as it is without the policy's own patch; undefined when
+   * the object cannot be written (its own synthesis reports why).
+   *
+   * Reading means `toJson()`, the whole cost of an object, and cdk8s validates once more before each chart it writes,
+   * so that reading every object in every pass costs (charts + 2) reads per object. What was read is kept until the
+   * object may have changed: until it is written (an object is written once per synth, so being written again means a
+   * new synth, and code in between may have changed it), until the program's current synchronous run ends (the next
+   * synth may come after anything), or until the policy reported errors (which the user fixes before the next synth).
+   * The pass before the policy's own chart is written (App scope) reads nothing that was written since: those secrets
+   * must match the objects as written. Each object is then read once per synth, twice when other charts are written
+   * before its own (it is read again in the pass after each of them).
+   */
+  private _factsOf(o: ApiObject): ObjectFacts | undefined {
+    const cached = this._facts.get(o);
+    // the policy's own chart holds the secrets for the objects as they were written: what was read before they were
+    // written is what they say
+    if (cached !== undefined && (!cached.written || this._writingOwnChart > 0)) return cached;
+    let json: unknown;
+    this._reading = true;
+    try {
+      json = o.toJson();
+    } catch {
+      return undefined;
+    } finally {
+      this._reading = false;
+    }
+    if (!isObject(json)) return undefined;
+    this._reads++;
+    const patch = this._patches.get(o);
+    if (patch) withoutPatch(json, patch);
+    let facts: ObjectFacts;
+    const pod = podObject(json, -1);
+    if (pod) {
+      // keep what the plan reads, not the whole object: 10,000 objects' JSON would stay alive
+      (pod as { spec: Record<string, any> }).spec = { imagePullSecrets: pod.spec.imagePullSecrets };
+      facts = { pod };
+    } else {
+      const secret = pullSecretObject(json, -1);
+      facts = secret ? { secret, json } : { serviceAccount: readManifests([json]).serviceAccounts[0] };
+    }
+    this._facts.set(o, facts);
+    if (!this._watched.has(o)) {
+      this._watched.add(o);
+      // told when the object is written: a Lazy in its metadata, which resolves to nothing, so the YAML is unchanged
+      o.metadata.addAnnotation(WRITTEN_ANNOTATION, Lazy.any({ produce: () => this._objectWritten(o) }) as unknown as string);
+    }
+    if (!this._endOfRunScheduled) {
+      this._endOfRunScheduled = true;
+      queueMicrotask(() => {
+        this._endOfRunScheduled = false;
+        this._facts = new WeakMap();
+      });
+    }
+    return facts;
+  }
+
+  /** Called when an object's JSON is made: outside the policy's own reading, it is being written. */
+  private _objectWritten(o: ApiObject): undefined {
+    const facts = this._facts.get(o);
+    if (!this._reading && facts !== undefined) facts.written = true;
+    return undefined;
+  }
+
+  /** Makes the tree hold exactly these secrets, keeping those whose name and content are unchanged. */
+  private _writeSecrets(secrets: WantedSecret[]): void {
+    const keep = new Set<string>();
+    for (const s of secrets) {
+      keep.add(s.id);
+      const current = this._secretsWritten.get(s.id);
+      if (current && current.name === s.name && current.payload === s.payload) continue;
+      if (current) this._secretsScope.node.tryRemoveChild(s.id);
+      const [first, ...rest] = s.entries;
+      const credentials = { server: first.server, username: first.username, password: first.password, email: first.email };
+      const secret = this._certificate
+        ? new SealedRegistrySecret(this._secretsScope, s.id, { certificate: this._certificate, metadata: { name: s.name, namespace: s.namespace },
+          ...credentials })
+        : new PrivateRegistrySecret(this._secretsScope, s.id, { metadata: { name: this.secretName, namespace: s.namespace },
+          appendHash: this.appendHash, ...credentials });
+      for (const e of rest) secret.addRegistry(e);
+      this._secretsWritten.set(s.id, { id: s.id, name: s.name, payload: s.payload });
+    }
+    for (const id of [...this._secretsWritten.keys()]) {
+      if (keep.has(id)) continue;
+      this._secretsScope.node.tryRemoveChild(id);
+      this._secretsWritten.delete(id);
+    }
+  }
+
+  /** Every ApiObject in scope except the policy's own: the chart's (not those of charts nested in it), or the whole app's. */
+  private _objectsInScope(): ApiObject[] {
+    const found: ApiObject[] = [];
+    const root = this._scopeChart ?? this.node.root;
+    const visit = (c: IConstruct): void => {
+      for (const child of c.node.children) {
+        if (child === this) continue;
+        if (this._scopeChart && Chart.isChart(child)) continue;
+        if (ApiObject.isApiObject(child)) found.push(child);
+        visit(child);
+      }
+    };
+    visit(root);
+    return found;
+  }
+}
+
+/** The chart of an App-scoped policy: it tells the policy while it is being written. */
+class SecretsChart extends Chart {
+  constructor(scope: Construct, id: string, private readonly policy: RegistryPullPolicy) {
+    super(scope, id);
+  }
+
+  public override toJson(): any[] {
+    this.policy._writingOwnChart++;
+    try {
+      return super.toJson();
+    } finally {
+      this.policy._writingOwnChart--;
+    }
+  }
+}
+
+/** The Chart the policy covers, or undefined for the whole App; throws for any other scope. */
+function policyScope(scope: unknown, context: string): Chart | undefined {
+  const construct = scope as IConstruct;
+  if (scope === null || typeof scope !== 'object' || typeof construct.node !== 'object' || construct.node === null) {
+    throw new Error(`${context}: 'scope' must be a Chart or the App, got ${describeType(scope)}`);
+  }
+  if (Chart.isChart(scope)) return scope;
+  if (construct.node.scope === undefined) return undefined;
+  throw new Error(`${context}: 'scope' must be a Chart (the policy covers its objects) or the App (every chart's objects), got the ` +
+    `construct '${construct.node.path}'; create the policy as new RegistryPullPolicy(chart, ...) or new RegistryPullPolicy(app, ...)`);
+}
+
+/** The policies of the tree `scope` is in. */
+function policiesOf(scope: IConstruct): { scope?: Chart; path: string }[] {
+  const root = scope.node.root as IConstruct & { [POLICIES]?: { scope?: Chart; path: string }[] };
+  let list = root[POLICIES];
+  if (list === undefined) {
+    list = [];
+    Object.defineProperty(root, POLICIES, { value: list });
+  }
+  return list;
+}
+
+/** The registries of the props, checked: those of `dockerConfig`, then `registries`, each server once, within the size limit. */
+function policyEntries(p: Record<string, unknown>, context: string): DockerConfigEntry[] {
+  const found: { entry: DockerConfigEntry; field: string }[] = [];
+  if (p.dockerConfig !== undefined) {
+    if (!DockerConfig.isDockerConfig(p.dockerConfig)) {
+      const got = typeof p.dockerConfig === 'string' ? 'a string (a file path or json text?)' : describeType(p.dockerConfig);
+      throw new Error(`${context}: 'dockerConfig' must be a DockerConfig, got ${got}; use DockerConfig.fromFile(), ` +
+        'DockerConfig.fromDockerConfigJson(text) or DockerConfig.fromDockerCfg(text), or give the registries in \'registries\'');
+    }
+    for (const entry of p.dockerConfig._entriesRead) found.push({ entry, field: 'dockerConfig' });
+  }
+  if (p.registries !== undefined) {
+    requireArray(p.registries, 'registries', context, '[{ server: \'ghcr.io\', username, password }]').forEach((r, i) => {
+      const field = `registries[${i}]`;
+      requireObject(r, field, context, 'an object { server, username, password, email? }');
+      const entry = validateRegistryCredentials(r, context, {
+        server: `${field}.server`, username: `${field}.username`, password: `${field}.password`, email: `${field}.email`,
+      });
+      found.push({ entry, field });
+    });
+  }
+  if (found.length === 0) {
+    throw new Error(`${context}: the policy must hold at least one registry, got none; give 'registries' ([{ server, username, password }]) ` +
+      'or a \'dockerConfig\' that has credentials');
+  }
+  const all = new RegistryEntries(context);
+  found.forEach(({ entry, field }, i) => {
+    const first = found.findIndex((f) => f.entry.server === entry.server);
+    if (first !== i) {
+      throw new Error(`${context}: server '${entry.server}' is given twice (${found[first].field} and ${field}); a pull secret holds one ` +
+        'entry per server: remove one of them');
+    }
+    all.addEntry(entry); // the size limit: every namespace's secret holds a part of these
+  });
+  return sortByServer(found.map((f) => f.entry));
+}
+
+/** The JSON of an object as it is without the policy's patch (the patch is applied inside toJson). */
+function withoutPatch(json: Record<string, any>, state: PatchState): void {
+  const path = POD_SPEC_PATHS[json.kind];
+  const spec = path?.reduce((v: any, k: string) => (isObject(v) ? v[k] : undefined), json);
+  if (!isObject(spec)) return;
+  if (state.mode === 'append') {
+    const list = spec.imagePullSecrets;
+    if (Array.isArray(list) && list.length > 0 && list[list.length - 1]?.name === state.value.name) list.pop();
+  } else if (state.original === 'absent') {
+    delete spec.imagePullSecrets;
+  } else {
+    spec.imagePullSecrets = [];
+  }
+}
+
+/**
+ * The patch one object needs so that its list names `name`, an error when the patch already installed cannot be made
+ * to say that, or undefined when the object lists it already.
+ */
+function desiredPatch(d: PodDecision, name: string, installed: PatchState | undefined): PatchState | string | undefined {
+  const pod: PodObject = d.pod;
+  if (pod.imagePullSecrets.includes(name)) return undefined;
+  const list = pod.spec.imagePullSecrets;
+  const want: PatchState = Array.isArray(list) && list.length > 0
+    ? { mode: 'append', value: { name } }
+    : { mode: 'set', original: list === undefined ? 'absent' : 'empty', value: [...new Set([...d.copied, name])].map((n) => ({ name: n })) };
+  if (installed !== undefined && (installed.mode !== want.mode || (installed.mode === 'set' && want.mode === 'set' && installed.original !==
+    want.original))) {
+    return `${pod.resource}: its imagePullSecrets changed since an earlier synth in a way the policy's patch cannot follow; cdk8s has no ` +
+      'way to take a JSON patch back: synthesize from a new App';
+  }
+  return want;
+}
+
+/** Whether `json` is a docker Secret whose content is exactly `payload`. */
+function sameSecret(json: any, payload: string): boolean {
+  if (json?.kind !== 'Secret' || json.type !== DOCKER_CONFIG_JSON_SECRET_TYPE || json.stringData !== undefined) return false;
+  const data = json.data;
+  if (!isObject(data) || Object.keys(data).length !== 1 || typeof data[DOCKER_CONFIG_JSON_KEY] !== 'string') return false;
+  return Buffer.from(data[DOCKER_CONFIG_JSON_KEY], 'base64').toString('utf8') === payload;
+}
+
+/** Names the objects of a namespace group for a message (the first three, and how many more). */
+function describeGroup(namespace: string | undefined, pods: PodObject[]): string {
+  const shown = pods.slice(0, 3).map((p) => p.resource).join(', ');
+  const more = pods.length > 3 ? ` and ${pods.length - 3} more` : '';
+  return `${namespace === undefined ? 'objects without a namespace' : `the objects in namespace '${namespace}'`} (${shown}${more})`;
+}

@@ -1,0 +1,64 @@
+// "An app with the policy passes the pull-check plugin with zero findings", as users run it: the cdk8s CLI synthesizes
+// an app that Includes the vendored manifests under a RegistryPullPolicy, and runs the plugin named in cdk8s.yaml over
+// what it wrote.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-cli-'));
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+    'language: typescript',
+    `app: node --import file://${TSX_LOADER} ${path.join(__dirname, 'fixture-app.ts')}`,
+    'validations:',
+    `  - package: ${path.join(ROOT, 'plugins', 'pull-check.js')}`,
+    '    version: 0.1.0',
+    '    class: PullCheckValidation',
+    '    properties:',
+    '      publicImages: [busybox, nginx]',
+    '',
+  ].join('\n'));
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function synth(scenario: string): { status: number | null; out: string } {
+  fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
+    cwd: dir, encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, POLICY_SCENARIO: scenario, CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
+  });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+describe('cdk8s synth of an app with a RegistryPullPolicy, with the pull-check plugin', () => {
+  it('passes the plugin with zero findings, every pod-bearing object judged', () => {
+    const r = synth('good');
+    expect(r.out).toMatch(/podsChecked\s*│\s*14/);
+    expect(r.out).toMatch(/errors\s*│\s*0/);
+    expect(r.out).not.toMatch(/image-coverage|secret-namespace|secret-content|image-reference/);
+    expect(r.status).toBe(0);
+    const files = fs.readdirSync(path.join(dir, 'dist')).sort();
+    expect(files[1]).toBe('vendored.k8s.yaml');
+    const secrets = Yaml.load(path.join(dir, 'dist', files[0]));
+    expect(secrets.map((s: any) => s.metadata.namespace)).toEqual([undefined, 'monitoring', 'payments', 'shop']);
+    expect(r.out).not.toContain('FAKE-fixture');
+  });
+
+  it('fails the synth when the policy leaves an image uncovered, naming the object, the image and the fix', () => {
+    const r = synth('uncovered');
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/\[pull-policy\] DaemonSet payments\/agent: container 'agent' image 'registry.example.com:5000\/acme\/agent:7'/);
+    expect(r.out).toMatch(/add a registry whose server matches 'registry.example.com:5000' to the policy/);
+    expect(r.out).not.toContain('FAKE-fixture');
+    expect(fs.existsSync(path.join(dir, 'dist', 'vendored.k8s.yaml'))).toBe(false);
+  });
+});
