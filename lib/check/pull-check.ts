@@ -289,8 +289,11 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       continue;
     }
     if (pod.noPullSecrets) {
-      // never assume public: an image whose registry some pull secret in the output has credentials for is private
-      const evidence = (pod.evidenceKeys ?? []).filter((k) => hasMatchingKey([k.key], ref, urls));
+      // never assume public: an image whose registry some pull secret in the output has credentials for is private. Not
+      // by the Docker Hub fallback, nor by a key for all of Docker Hub, which serves public images to everyone: there
+      // only a key with a path (docker.io/acme) says that the image is private
+      const evidence = (pod.evidenceKeys ?? []).filter((k) => keyMatchesImage(k.key, ref, urls) &&
+        (ref.domain !== 'docker.io' || normalizeRegistryKey(k.key, urls)?.path !== ''));
       if (evidence.length > 0) {
         fail(PullCheckRule.IMAGE_COVERAGE, `${image} (repository '${ref.name}') is pulled without credentials: the pod lists no ` +
           `imagePullSecrets and its service account lends none, but pull secret ${evidence.map((e) => `'${e.secret}'`).join(', ')} ` +

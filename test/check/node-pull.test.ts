@@ -170,6 +170,15 @@ describe('never assume public', () => {
     expect(messages(objects, { nodeImages: ['ghcr.io'] }).errors).toEqual([]);
   });
 
+  it('takes no Docker Hub credential for evidence that a Docker Hub image is private, unless its key names a path', () => {
+    const nginx = pod('p', { containers: [{ name: 'c', image: 'nginx:1.25' }] });
+    const hub = messages([dockerSecret('hub', ['https://index.docker.io/v1/', 'docker.io']), nginx]);
+    expect(hub.errors).toEqual([]);
+    expect(hub.warnings.join('\n')).toMatch(/1 image is pulled without credentials and declared neither public nor node-provided/);
+    const scoped = messages([dockerSecret('hub', ['docker.io/acme']), pod('p', { containers: [{ name: 'c', image: 'acme/app:1' }] })]);
+    expect(scoped.errors).toEqual([expect.stringMatching(/pull secret 'hub' holds credentials for its registry \(key 'docker.io\/acme'\)/)]);
+  });
+
   it('reads the public images a pod declares in its annotation', () => {
     const objects = [dockerSecret('regcred', ['ghcr.io']),
       pod('p', { containers: [{ name: 'c', image: 'ghcr.io/org/app:1' }] }, undefined,
