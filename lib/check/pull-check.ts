@@ -227,7 +227,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
         'anonymously: put both in the same namespace (metadata.namespace, or the chart\'s namespace)', pod.secretsLocation);
     }
     for (const server of secret.servers ?? []) {
-      const keyError = registryKeyError(server);
+      const keyError = registryKeyError(server, urls);
       if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`, pod.secretsLocation);
     }
   }

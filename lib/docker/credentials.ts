@@ -3,6 +3,7 @@
  * server is a key the kubelet can read, and no user name, password or email ever reaches a message. Pure logic.
  */
 import { optionalString, quote, requireObject, requireString } from '../input/values';
+import { PLAIN_URL_PARSER, UrlParser } from '../go/url';
 import { registryKeyProblem } from '../kubelet/keyring';
 
 /** The server kubectl uses when `--docker-server` is left out: Docker Hub's legacy v1 index. */
@@ -59,9 +60,11 @@ export interface CredentialFieldNames {
  * @param credentials what the user gave; anything, since JavaScript callers can pass anything
  * @param context names the owner in messages, for example `PrivateRegistrySecret 'regcred'`
  */
-export function validateRegistryCredentials(credentials: unknown, context: string, fields: CredentialFieldNames = {}): DockerConfigEntry {
+export function validateRegistryCredentials(
+  credentials: unknown, context: string, fields: CredentialFieldNames = {}, urls: UrlParser = PLAIN_URL_PARSER,
+): DockerConfigEntry {
   const c = requireObject(credentials, 'credentials', context, 'an object { server, username, password, email? }');
-  const server = checkRegistryServer(c.server ?? DOCKER_HUB_SERVER, context, fields.server);
+  const server = checkRegistryServer(c.server ?? DOCKER_HUB_SERVER, context, fields.server, urls);
   const where = `${context}, server '${server}'`;
   const usernameField = fields.username ?? 'username';
   const username = requireString(c.username, usernameField, where, {
@@ -83,7 +86,7 @@ export function validateRegistryCredentials(credentials: unknown, context: strin
  * Checks a registry as the key under `auths`, the one rule for every form of pull secret: a string, no user name or
  * password in it, no white space, and a key the kubelet can parse (it skips one it cannot, silently).
  */
-export function checkRegistryServer(value: unknown, context: string, field = 'server'): string {
+export function checkRegistryServer(value: unknown, context: string, field = 'server', urls: UrlParser = PLAIN_URL_PARSER): string {
   const server = requireString(value, field, context, {
     emptyHint: 'use a registry such as \'ghcr.io\' or \'https://index.docker.io/v1/\', or leave it out for Docker Hub',
   });
@@ -95,7 +98,7 @@ export function checkRegistryServer(value: unknown, context: string, field = 'se
   if (/\s/.test(server)) {
     throw new Error(`${context}: '${field}' must not contain white space, got ${quote(server)}; remove the spaces or line breaks`);
   }
-  const keyProblem = registryKeyProblem(server);
+  const keyProblem = registryKeyProblem(server, urls);
   if (keyProblem !== undefined) {
     throw new Error(`${context}: '${field}' must be a registry the kubelet can read, such as 'ghcr.io' or 'registry.example.com:5000', ` +
       `got ${quote(server)}, which it would skip: ${keyProblem}`);

@@ -194,10 +194,15 @@ function validOptionalPort(colonPort: string): boolean {
   return colonPort === '' || /^:[0-9]*$/.test(colonPort);
 }
 
+const PLAIN_ASCII = /^[\x20-\x24\x26-\x7e]*$/;
+const HOST_CHARACTERS = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]*$/;
+
 type EscapeMode = 'host' | 'zone' | 'path' | 'fragment' | 'userinfo';
 
 /** Go's `unescape`: checks %-escapes and, in a host, the characters allowed there; decodes the bytes. */
 function unescape(s: string, mode: EscapeMode): string | { error: string } {
+  // the common case, printable ASCII without an escape, decodes to itself: only a host's characters need a look
+  if (PLAIN_ASCII.test(s) && (mode !== 'host' && mode !== 'zone' ? true : HOST_CHARACTERS.test(s))) return s;
   const bytes = Buffer.from(s, 'utf8');
   const out: number[] = [];
   for (let i = 0; i < bytes.length;) {

@@ -78,14 +78,14 @@ export function normalizeRegistryKey(key: string, urls: UrlParser = PLAIN_URL_PA
 }
 
 /** Why the kubelet would skip `key` as unparsable (Go's `url.Parse` error, in words), otherwise undefined. */
-export function registryKeyProblem(key: string): string | undefined {
-  const parsed = parseKey(key);
+export function registryKeyProblem(key: string, urls: UrlParser = PLAIN_URL_PARSER): string | undefined {
+  const parsed = parseKey(key, urls);
   return 'error' in parsed ? parsed.error : undefined;
 }
 
 /** A one-line message when the kubelet would skip `key` as unparsable, otherwise undefined. */
-export function registryKeyError(key: string): string | undefined {
-  const problem = registryKeyProblem(key);
+export function registryKeyError(key: string, urls: UrlParser = PLAIN_URL_PARSER): string | undefined {
+  const problem = registryKeyProblem(key, urls);
   if (problem === undefined) {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { PLAIN_URL_PARSER, UrlParser } from '../go/url';
 import { requireObject } from '../input/values';
 import { DockerConfig } from '../docker/docker-config';
 import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson, sortByServer } from '../docker/payload';
@@ -16,20 +17,24 @@ export class RegistryEntries {
   /**
    * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
    */
-  constructor(private readonly context: string) {}
+  /**
+   * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
+   * @param urls parses registry keys (the app's, which remembers them)
+   */
+  constructor(private readonly context: string, private readonly urls: UrlParser = PLAIN_URL_PARSER) {}
 
   /**
    * The entries a secret's props ask for: those of `dockerConfig`, plus the inline registry when `username` or
    * `password` is given or there is no `dockerConfig` (so that missing credentials get their one clear error).
    */
-  public static fromProps(props: RegistrySecretCredentialsProps, context: string): RegistryEntries {
+  public static fromProps(props: RegistrySecretCredentialsProps, context: string, urls: UrlParser = PLAIN_URL_PARSER): RegistryEntries {
     const p = requireObject(props, 'props', context, 'an object with the credentials ({ server, username, password } or { dockerConfig })');
     if (p.dockerConfig !== undefined && !DockerConfig.isDockerConfig(p.dockerConfig)) {
       throw new Error(`${context}: 'dockerConfig' must be a DockerConfig, got ${describeConfig(p.dockerConfig)}; use DockerConfig.fromFile(), ` +
         'DockerConfig.fromDockerConfigJson(text) or DockerConfig.fromDockerCfg(text), or leave it out and give server, username and password');
     }
     const dockerConfig = props.dockerConfig;
-    const entries = new RegistryEntries(context);
+    const entries = new RegistryEntries(context, urls);
     for (const entry of dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
     if (!dockerConfig || props.username !== undefined || props.password !== undefined) {
       entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
@@ -43,7 +48,7 @@ export class RegistryEntries {
 
   /** Validates and adds credentials; throws on bad input, a server already present or a payload over the size limit. */
   public add(credentials: unknown): DockerConfigEntry {
-    const entry = validateRegistryCredentials(credentials, this.context);
+    const entry = validateRegistryCredentials(credentials, this.context, {}, this.urls);
     this.addEntry(entry);
     return entry;
   }

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { synthState } from '../check/_synth-state';
 import { RegistryEntries } from './_registry-entries';
 import { checkMetadata } from '../input/metadata';
 import { checkDns1123Label, checkDns1123Subdomain, optionalBoolean, optionalStringList, requireObject } from '../input/values';
@@ -77,7 +78,7 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
         '(kubectl --append-hash also hashes onto a given name)');
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
-    const entries = RegistryEntries.fromProps(props, context);
+    const entries = RegistryEntries.fromProps(props, context, synthState(scope).urls);
     // with appendHash the name depends on the content, which addRegistry can still change: resolve it at synth
     const metadata = props.appendHash ? { ...props.metadata, name: Lazy.any({ produce: () => this.name }) as unknown as string } : props.metadata;
     super(scope, id, { metadata, immutable: props.immutable, type: DOCKER_CONFIG_JSON_SECRET_TYPE });

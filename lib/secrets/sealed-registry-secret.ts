@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkMetadata } from '../input/metadata';
 import { describeType, optionalBoolean, requireEnum, requireObject } from '../input/values';
+import { synthState } from '../check/_synth-state';
 import { RegistryEntries } from './_registry-entries';
 import { RegistryCredentials } from '../docker/credentials';
 import { SERVERS_ANNOTATION } from '../check/annotations';
@@ -70,7 +71,7 @@ export class SealedRegistrySecret extends RegistrySecretBase {
         `got none; set metadata.namespace or the chart's namespace, or use scope '${SealingScope.CLUSTER_WIDE}'`);
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
-    const entries = RegistryEntries.fromProps(props, context);
+    const entries = RegistryEntries.fromProps(props, context, synthState(scope).urls);
     super(scope, id);
     this._entries = entries;
     this._certificate = props.certificate;
