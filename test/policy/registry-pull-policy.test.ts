@@ -536,3 +536,21 @@ describe('what counts as pulled, and by whom', () => {
     expect(Buffer.from(auths(secret)['quay.io'].auth, 'base64').toString('utf8') === 'robot:FAKE-quay-q8Zr3vW1x').toBe(true);
   });
 });
+
+describe('an app whose resolvers change values', () => {
+  it('judges the images as the app writes them, not as the objects hold them', () => {
+    // a mirror: every quay.io image is written as the ghcr.io copy
+    const app = new App({ outdir: fs.mkdtempSync(path.join(dir, 'resolver-')), resolvers: [{
+      resolve: (context) => {
+        if (typeof context.value === 'string' && context.value.startsWith('quay.io/')) context.replaceValue(`ghcr.io/${context.value.slice(8)}`);
+      },
+    }] });
+    const chart = new Chart(app, 'apps');
+    new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'quay.io/acme/p:1' }] } });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
+    const [pod, secret] = Testing.synth(chart);
+    expect(pod.spec).toEqual({ containers: [{ name: 'c', image: 'ghcr.io/acme/p:1' }], imagePullSecrets: [{ name: 'regcred' }] });
+    expect(Object.keys(auths(secret))).toEqual(['ghcr.io']);
+  });
+});

@@ -1,0 +1,71 @@
+// What the policy's cheap read of plain ApiObjects relies on in cdk8s (lib/policy/_plain-objects.ts): an Include's
+// objects keep their values in the private fields `props` and `patches`, and toJson() gives them back as they are
+// when they are plain JSON. If a cdk8s release changes that, the first test fails (the policy then reads every object
+// through toJson(), correct but slower), and the second shows whether the two reads still agree.
+import * as path from 'node:path';
+import { ApiObject, App, Chart, Include, JsonPatch, Lazy, LazyResolver, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { describe, expect, it } from 'vitest';
+import { RegistryPullPolicy } from '../../lib';
+import { POD_SPEC_PATHS, PodObject, podObject } from '../../lib/check/manifest-model';
+import { onlyBuiltInResolvers, plainPodJson } from '../../lib/policy/_plain-objects';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'vendored.yaml');
+
+function included(app: App = Testing.app()): ApiObject[] {
+  const chart = new Chart(app, 'vendored');
+  return new Include(chart, 'manifests', { url: FIXTURE }).apiObjects;
+}
+
+/** What the plan reads of a pod-bearing object. */
+function facts(pod: PodObject | undefined): unknown {
+  if (pod === undefined) return undefined;
+  return { ...pod, spec: { imagePullSecrets: pod.spec.imagePullSecrets } };
+}
+
+describe('the cheap read of plain ApiObjects', () => {
+  it('is taken for every pod-bearing object of an Include', () => {
+    const pods = included().filter((o) => Object.hasOwn(POD_SPEC_PATHS, o.kind));
+    expect(pods.length).toBe(14);
+    for (const o of pods) expect(plainPodJson(o, undefined, true), o.node.path).toBeDefined();
+  });
+
+  it('reads what toJson() gives, for every pod-bearing object of an Include', () => {
+    for (const o of included().filter((x) => Object.hasOwn(POD_SPEC_PATHS, x.kind))) {
+      expect(facts(podObject(plainPodJson(o, undefined, true)!, 0)), o.node.path).toEqual(facts(podObject(o.toJson(), 0)));
+    }
+  });
+
+  it('reads the object as it is without the policy\'s patch, once the policy has added it', () => {
+    const app = Testing.app();
+    const objects = included(app);
+    new RegistryPullPolicy(app, 'pull-policy', { registries: [{ server: 'ghcr.io', username: 'u', password: 'FAKE-contract-q8Zr3vW1x' },
+      { server: 'registry.example.com:5000', username: 'u', password: 'FAKE-contract-q8Zr3vW1x' }], publicImages: ['busybox', 'nginx'] });
+    app.synthYaml();
+    const web = objects.find((o) => o.kind === 'Deployment' && o.name === 'web')!;
+    expect(web.toJson().spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    const patch = (web as unknown as { patches: JsonPatch[] }).patches[0];
+    expect(plainPodJson(web, patch, true)!.spec.template.spec.imagePullSecrets).toBeUndefined();
+  });
+
+  it('leaves to toJson() what only it can tell', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const spec = (image: unknown): any => ({ containers: [{ name: 'c', image }] });
+    const raw = (id: string, s: unknown): ApiObject => new ApiObject(chart, id, { apiVersion: 'v1', kind: 'Pod', spec: s });
+    expect(plainPodJson(raw('plain', spec('ghcr.io/a/b:1')), undefined, true)).toBeDefined();
+    // a value a resolver computes, a null that toJson() drops, a patch of the user's, a class that renders itself
+    expect(plainPodJson(raw('lazy', spec(Lazy.any({ produce: () => 'ghcr.io/a/b:1' }))), undefined, true)).toBeUndefined();
+    expect(plainPodJson(raw('null', { ...spec('ghcr.io/a/b:1'), imagePullSecrets: null }), undefined, true)).toBeUndefined();
+    const patched = raw('patched', spec('ghcr.io/a/b:1'));
+    patched.addJsonPatch(JsonPatch.replace('/spec/containers/0/image', 'quay.io/a/b:1'));
+    expect(plainPodJson(patched, undefined, true)).toBeUndefined();
+    const pod = new kplus.Pod(chart, 'kplus', { containers: [{ image: 'ghcr.io/a/b:1' }] });
+    expect(plainPodJson(ApiObject.of(pod), undefined, true)).toBeUndefined();
+    // and an app with a resolver of its own
+    expect(onlyBuiltInResolvers(chart)).toBe(true);
+    const custom = new App({ resolvers: [{ resolve: () => undefined }] });
+    expect(onlyBuiltInResolvers(new Chart(custom, 'c'))).toBe(false);
+    expect(onlyBuiltInResolvers(new Chart(new App({ resolvers: [new LazyResolver()] }), 'c'))).toBe(true);
+  });
+});
