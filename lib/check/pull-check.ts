@@ -249,14 +249,19 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
   const node = pod.node ?? NO_NODE_FACTS;
   const undeclared: PullCheckResult['undeclared'] = [];
   for (const container of pod.containers) {
-    const what = `${container.kind ?? (container.init ? 'init container' : 'container')} '${container.name}'`;
     let ref: ImageReference;
     try {
       ref = parseImageReference(container.image);
     } catch (e) {
-      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: ${(e as Error).message}`, container.location);
+      fail(PullCheckRule.IMAGE_REFERENCE, `${describeUse(container)}: ${(e as Error).message}`, container.location);
       continue;
     }
+    // the common case, an image a pull secret covers, needs no message: build none
+    if (!pod.noPullSecrets && hasMatchingKey(keys, ref, urls) && !publicNames.has(ref.name) && !isUpperCaseOnlyHost(ref.domain)) {
+      if (container.pullPolicy === 'Never') cachedImage(`${describeUse(container)} image '${container.image}'`, container, ref);
+      continue;
+    }
+    const what = describeUse(container);
     if (isUpperCaseOnlyHost(ref.domain)) {
       // distribution and the kubelet take 'JaneDoe/app' as host 'JaneDoe', which no DNS resolves; the keyring would even
       // match it with Docker Hub credentials, so the check would pass a pull that fails
@@ -276,10 +281,6 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
     };
     if (publicNames.has(ref.name)) {
       anonymous();
-      continue;
-    }
-    if (!pod.noPullSecrets && hasMatchingKey(keys, ref, urls)) {
-      cachedImage(image, container, ref);
       continue;
     }
     const providers = matchNodeProviders(node.providers, ref);
@@ -360,6 +361,11 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       message: `${at}${image} is private and has imagePullPolicy Never: under imagePullCredentialsVerificationPolicy ${named} ` +
         `it ${why}; use IfNotPresent so that the kubelet can pull and verify` });
   }
+}
+
+/** `container 'app'`, `init container 'wait'`, `image volume 'data'`: the subject of a message. */
+function describeUse(container: ContainerFacts): string {
+  return `${container.kind ?? (container.init ? 'init container' : 'container')} '${container.name}'`;
 }
 
 function uncoveredMessage(what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
