@@ -19,7 +19,7 @@ const PACMAK = path.join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacma
 const TYPESCRIPT_7 = '7.0.2';
 const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
 
 /** The first ```LANG block after the marker in README.md. */
 function readmeExample(marker: string, lang = 'ts'): string {
