@@ -1,38 +1,22 @@
 // The validation plugin as users run it: the cdk8s CLI synthesizes an app and loads the plugin named in cdk8s.yaml.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cdk8sProject, createCdk8sProject } from '../support/cdk8s-project';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+let project: Cdk8sProject;
 let dir: string;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
-    'language: typescript',
-    `app: node --import file://${TSX_LOADER} ${path.join(__dirname, 'fixture-app.ts')}`,
-    'validations:',
-    `  - package: ${path.join(ROOT, 'plugins', 'pull-check.js')}`,
-    '    version: 0.1.0',
-    '    class: PullCheckValidation',
-    '',
-  ].join('\n'));
+  project = createCdk8sProject('plugin-', path.join(__dirname, 'fixture-app.ts'));
+  dir = project.dir;
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
-function synth(scenario: string, ...args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', ...args], {
-    cwd: dir, encoding: 'utf8', timeout: 120_000,
-    env: { ...process.env, PULL_CHECK_SCENARIO: scenario, CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
-  });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
+const synth = (scenario: string, ...args: string[]): { status: number | null; out: string } =>
+  project.synth({ PULL_CHECK_SCENARIO: scenario }, ...args);
 
 describe('the pull-check validation plugin under cdk8s synth', () => {
   it('passes an app whose pods are covered, checking raw ApiObjects and skipping public workloads', () => {

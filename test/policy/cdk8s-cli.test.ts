@@ -1,43 +1,23 @@
 // "An app with the policy passes the pull-check plugin with zero findings", as users run it: the cdk8s CLI synthesizes
 // an app that Includes the vendored manifests under a RegistryPullPolicy, and runs the plugin named in cdk8s.yaml over
 // what it wrote.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cdk8sProject, createCdk8sProject } from '../support/cdk8s-project';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+let project: Cdk8sProject;
 let dir: string;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-cli-'));
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
-    'language: typescript',
-    `app: node --import file://${TSX_LOADER} ${path.join(__dirname, 'fixture-app.ts')}`,
-    'validations:',
-    `  - package: ${path.join(ROOT, 'plugins', 'pull-check.js')}`,
-    '    version: 0.1.0',
-    '    class: PullCheckValidation',
-    '    properties:',
-    '      publicImages: [busybox, nginx]',
-    '',
-  ].join('\n'));
+  project = createCdk8sProject('policy-cli-', path.join(__dirname, 'fixture-app.ts'), ['publicImages: [busybox, nginx]']);
+  dir = project.dir;
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
-function synth(scenario: string): { status: number | null; out: string } {
-  fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [CDK8S, 'synth', '--no-check-upgrade'], {
-    cwd: dir, encoding: 'utf8', timeout: 120_000,
-    env: { ...process.env, POLICY_SCENARIO: scenario, CDK8S_RECORD_CONSTRUCT_METADATA: 'false' },
-  });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
+const synth = (scenario: string): { status: number | null; out: string } => project.synth({ POLICY_SCENARIO: scenario });
 
 describe('cdk8s synth of an app with a RegistryPullPolicy, with the pull-check plugin', () => {
   it('passes the plugin with zero findings, every pod-bearing object judged', () => {
