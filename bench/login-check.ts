@@ -17,7 +17,7 @@ import { checkLogins, LoginCredential, LoginResult, LoginTarget } from '../lib/r
 import { PrivatePod } from '../lib/pods/private-pod';
 import { PrivateRegistrySecret } from '../lib/secrets/private-registry-secret';
 import { checkLoginsInChild } from '../test/support/login-check';
-import { compileWorker } from './pods';
+import { compileWorker, median } from './workers';
 import { authfileJson, pushTinyImage, startRegistry } from '../test/support/registry';
 import { runSkopeoAsync } from '../test/support/skopeo';
 import { addTags, startTokenRegistry } from '../test/support/token-registry';
@@ -27,11 +27,6 @@ const TAGS_PER_REPOSITORY = 50;
 const CHILD = path.resolve(__dirname, '..', '.bench', 'test', 'support', 'login-check-child.js');
 // the command, compiled by the same build (bench/tsconfig.json compiles all of lib/)
 const COMMAND = path.resolve(__dirname, '..', '.bench', 'lib', 'cli', 'main.js');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = process.hrtime.bigint();

@@ -1,20 +1,7 @@
 // 10,000 PrivatePods with their secrets and every check on, next to the same manifests made with bare kplus.Pod +
 // kplus.Secret: each run in its own process, alternating, several times. Prints medians and ratios, and the cost per
 // pod x image at several sizes to show the check stays linear.
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..');
-// the worker runs as compiled JavaScript, so that no run pays (or, cached, skips) a TypeScript transpile
-const WORKER = path.join(ROOT, '.bench', 'bench', 'pods-worker.js');
-
-/** Compiles lib/ and the bench workers (bench/tsconfig.json) into .bench/. */
-export function compileWorker(): void {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(__dirname, 'tsconfig.json')], {
-    cwd: ROOT, encoding: 'utf8', timeout: 300_000,
-  });
-  if (r.status !== 0) throw new Error(`compiling the bench worker failed: ${r.stdout}${r.stderr}`);
-}
+import { compileWorker, median, runWorker } from './workers';
 
 interface Sample {
   readonly variant: string;
@@ -28,19 +15,7 @@ interface Sample {
 }
 
 function run(variant: string, n: number, images: number, measureCheck = false): Sample {
-  const start = process.hrtime.bigint();
-  const args = [WORKER, variant, String(n), String(images), ...(measureCheck ? ['check'] : [])];
-  const r = spawnSync(process.execPath, args, {
-    cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 20,
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`bench worker '${variant}' failed with status ${r.status}: ${r.stderr.split('\n').slice(0, 3).join(' ')}`);
-  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), wallMs };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return runWorker<Sample>('pods-worker.js', [variant, String(n), String(images), ...(measureCheck ? ['check'] : [])]);
 }
 
 export function benchPods(rounds: number, n: number): string[] {

@@ -2,15 +2,12 @@
 // without a policy, with one on the Include's chart and with one on the App, each run in its own process, rotating.
 // Prints medians and the ratios (target: wall time and memory <= 1.15), then the policy's own time per object at
 // several sizes, to show it stays linear.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { compileWorker } from './pods';
+import { compileWorker, median, runWorker } from './workers';
 
-const ROOT = path.resolve(__dirname, '..');
-const WORKER = path.join(ROOT, '.bench', 'bench', 'pull-policy-worker.js');
 const NAMESPACES = 100;
 const KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'PodTemplate'];
 // the registries of the policy, and a public image; each namespace pulls from one or two of the registries
@@ -69,18 +66,7 @@ const VARIANTS: { [variant: string]: string } = {
 };
 
 function run(variant: string, file: string): Sample {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [WORKER, variant, file], {
-    cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 20,
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`bench worker '${variant}' failed with status ${r.status}: ${r.stderr.split('\n').slice(0, 3).join(' ')}`);
-  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), wallMs };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return runWorker<Sample>('pull-policy-worker.js', [variant, file]);
 }
 
 export function benchPullPolicy(rounds: number, n: number): string[] {

@@ -4,6 +4,7 @@ import { SpawnSyncOptionsWithStringEncoding, spawnSync } from 'node:child_proces
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { median } from './workers';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -21,11 +22,6 @@ const WAYS: Way[] = [
     args: (out) => ['cdk8s', 'synth', '--app', 'npx ts-node main.ts', '--output', out],
   },
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export function benchSynthTime(runs: number): { [name: string]: number } {
   const times: number[][] = WAYS.map(() => []);
