@@ -29,7 +29,7 @@ export interface NamespaceNeeds {
   readonly servers: Set<string>;
   /** The objects that must list the secret, in input order. */
   readonly pods: PodDecision[];
-  /** Objects that list the secret's name already: they need its servers, but no change. */
+  /** Objects that list the secret's name already, or whose service account lends it: they need its servers, but no change. */
   readonly listing: PodObject[];
 }
 
@@ -137,14 +137,16 @@ export function planPulls(input: PlanInput): PullPlan {
 
   for (const pod of model.pods) {
     const own = pod.imagePullSecrets;
-    const listsPolicySecret = input.secretName !== undefined && own.includes(input.secretName) &&
-      !secrets.has(nsKey(pod.namespace, input.secretName));
     // the admission plugin gives a pod its service account's secrets only when its list is empty (an entry without a
     // name still counts)
     const listed = Array.isArray(pod.spec.imagePullSecrets) ? pod.spec.imagePullSecrets.length : 0;
     const lent = listed === 0 ? serviceAccounts.get(nsKey(pod.namespace, pod.serviceAccountName)) ?? [] : [];
-    // the policy's own secret, listed already, covers only what the policy decides here
-    const read = (own.length > 0 ? own : lent).filter((name) => !(listsPolicySecret && name === input.secretName));
+    const names = own.length > 0 ? own : lent;
+    // the pod lists the policy's own secret already, or its service account lends it
+    const listsPolicySecret = input.secretName !== undefined && names.includes(input.secretName) &&
+      !secrets.has(nsKey(pod.namespace, input.secretName));
+    // the policy's own secret covers only what the policy decides here
+    const read = names.filter((name) => !(listsPolicySecret && name === input.secretName));
     const source = read.length === 0 ? undefined : own.length > 0 ? 'imagePullSecrets'
       : `the imagePullSecrets of service account '${pod.serviceAccountName}'`;
     const knownKeys: string[] = [];
@@ -173,7 +175,9 @@ export function planPulls(input: PlanInput): PullPlan {
       if (publicNames.has(ref.name)) continue;
       if (knownKeys.length > 0 && hasMatchingKey(knownKeys, ref, urls)) continue;
       if (facts.policyKeys.length > 0) {
-        for (const key of facts.policyKeys) needed.add(key);
+        // the key the kubelet tries first (the most specific) is all the image needs: a broader one that also matches
+        // ('ghcr.io' beside 'ghcr.io/acme') would only hand the namespace more credentials than it uses
+        needed.add(facts.policyKeys[0]);
         continue;
       }
       if (unknown.length > 0) {

@@ -62,7 +62,8 @@ export interface RegistryPullPolicyProps {
 
   /**
    * Names each namespace's secret as `kubectl create secret docker-registry NAME --append-hash` would (`regcred-548cm7fgdh`);
-   * the hash is of that namespace's content, so each namespace has its own name, and the references follow it.
+   * the hash is of that namespace's content, so each namespace has its own name, and the references follow it. Not with
+   * `sealingCertificate`: a hash of the plaintext credentials must not stand in git.
    *
    * @default false
    */
@@ -195,6 +196,12 @@ export class RegistryPullPolicy extends Construct {
     if (p.sealingCertificate !== undefined && !SealingCertificate.isSealingCertificate(p.sealingCertificate)) {
       throw new Error(`${context}: 'sealingCertificate' must be a SealingCertificate, got ${describeType(p.sealingCertificate)}; ` +
         "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
+    }
+    if (appendHash && p.sealingCertificate !== undefined) {
+      // the hash is of the plaintext payload, and the name stands in git next to the sealed data
+      throw new Error(`${context}: 'appendHash' cannot be used with 'sealingCertificate': the name would be a hash of the unsealed ` +
+        'credentials, committed in plaintext, against which anyone who reads the repository could test password guesses; leave out ' +
+        'appendHash (a SealedSecret is updated in place when its sealed data changes)');
     }
     const others = policiesOf(scope);
     const overlap = others.find((o) => o.scope === undefined || scopeChart === undefined || o.scope === scopeChart);

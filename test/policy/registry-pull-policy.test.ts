@@ -369,6 +369,21 @@ describe('sealingCertificate', () => {
   });
 });
 
+describe('sealingCertificate with appendHash', () => {
+  it('is refused: the name would be a hash of the unsealed credentials, committed in plaintext', () => {
+    const keys = createSealingKeys();
+    try {
+      const chart = Testing.chart();
+      expect(() => new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], appendHash: true,
+        sealingCertificate: SealingCertificate.fromFile(keys.certPath) }))
+        .toThrow(/^RegistryPullPolicy 'pull-policy': 'appendHash' cannot be used with 'sealingCertificate': the name would be a hash/);
+      expect(chart.node.children).toHaveLength(0);
+    } finally {
+      keys.close();
+    }
+  });
+});
+
 describe('what is in scope already', () => {
   it('refers to a Secret of the same name and content that the namespace has already, instead of writing a second one', () => {
     const chart = Testing.chart();
@@ -523,6 +538,37 @@ describe('what counts as pulled, and by whom', () => {
     const [pod, secret] = Testing.synth(chart);
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(Object.keys(auths(secret))).toEqual(['ghcr.io']);
+  });
+
+  it('gives a namespace only the key the kubelet tries first, not a broader one that also matches', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'ghcr.io/acme/app:1' }, { name: 'd', image: 'ghcr.io/other/tool:1' }] } });
+    new ApiObject(chart, 'acme-only', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'acme' },
+      spec: { containers: [{ name: 'c', image: 'ghcr.io/acme/app:1' }] } });
+    const scoped = { server: 'ghcr.io/acme', username: 'acme-bot', password: 'FAKE-acme-q8Zr3vW1x' };
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR, scoped] });
+    const secrets = Testing.synth(chart).filter((o) => o.kind === 'Secret');
+    const serversIn = (namespace: string): string[] => Object.keys(auths(secrets.find((o) => o.metadata.namespace === namespace)));
+    expect(serversIn('acme')).toEqual(['ghcr.io/acme']);
+    expect(serversIn('apps')).toEqual(['ghcr.io', 'ghcr.io/acme']);
+  });
+
+  it('counts its own secret lent by a service account as the policy\'s: an image the policy does not cover fails', () => {
+    const build = (image: string): any[] => {
+      const chart = Testing.chart();
+      new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'apps' },
+        imagePullSecrets: [{ name: 'regcred' }] });
+      new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+        spec: { serviceAccountName: 'builder', containers: [{ name: 'c', image }] } });
+      new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
+      return Testing.synth(chart);
+    };
+    // covered: the service account gives the pod the secret already, so the pod is left as it is
+    const objects = build('ghcr.io/acme/app:1');
+    expect(objects.find((o) => o.kind === 'Pod').spec.imagePullSecrets).toBeUndefined();
+    expect(Object.keys(auths(objects.find((o) => o.kind === 'Secret')))).toEqual(['ghcr.io']);
+    expect(() => build('quay.io/acme/app:1')).toThrow(/Pod apps\/p: container 'c' image 'quay.io\/acme\/app:1' .* is not covered by the policy's servers/);
   });
 
   it('takes the registries of a docker config too', () => {
