@@ -118,14 +118,23 @@ export function parseImageReference(image: string): ImageReference {
   if (remote.toLowerCase() !== remote) {
     const { start, end } = typedRepository(image);
     const typed = image.slice(start, end);
+    const at = image.indexOf('@', start);
+    if (typed.toLowerCase() === typed && at >= 0) {
+      // without a tag, distribution takes everything up to the digest's ':' for the repository: the upper case is in
+      // the digest's algorithm
+      const algorithm = image.slice(at + 1, image.indexOf(':', at) < 0 ? image.length : image.indexOf(':', at));
+      fail(`the digest algorithm must be lower case, got '${algorithm}'; use '${image.slice(0, at + 1)}${algorithm.toLowerCase()}` +
+        `${image.slice(at + 1 + algorithm.length)}'`);
+    }
     const first = image.slice(0, Math.max(start - 1, 0));
     if (start > 0 && isUpperCaseOnlyHost(first)) {
       // 'JaneDoe/App' would become 'JaneDoe/app', whose first component is still read as a registry: lower-case both
-      const fixed = `${first.toLowerCase()}/${typed.toLowerCase()}${image.slice(end)}`;
+      const fixed = `${first.toLowerCase()}/${typed.toLowerCase()}${lowerDigestAlgorithm(image.slice(end))}`;
       fail(`the repository path must be lower case, got '${typed}', and the upper-case first component '${first}' is read as a ` +
         `registry host, not a Docker Hub user; use '${fixed}'`);
     }
-    fail(`the repository path must be lower case, got '${typed}'; use '${image.slice(0, start)}${typed.toLowerCase()}${image.slice(end)}'`);
+    fail(`the repository path must be lower case, got '${typed}'; use '${image.slice(0, start)}${typed.toLowerCase()}` +
+      `${lowerDigestAlgorithm(image.slice(end))}'`);
   }
 
   const full = `${splitDomain}/${remainder}`;
@@ -213,6 +222,11 @@ function typedRepository(image: string): { start: number; end: number } {
  */
 export function isUpperCaseOnlyHost(first: string): boolean {
   return first !== 'localhost' && !/[.:]/.test(first) && first.toLowerCase() !== first;
+}
+
+/** The tag and digest part of a reference with the digest's algorithm in lower case (`@SHA256:` is never valid). */
+function lowerDigestAlgorithm(rest: string): string {
+  return rest.replace(/@[^:]*/, (algorithm) => algorithm.toLowerCase());
 }
 
 function isTypedDomain(first: string): boolean {

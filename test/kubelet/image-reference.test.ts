@@ -103,6 +103,12 @@ describe('parseImageReference rejects what the kubelet rejects', () => {
     ['the reference has a scheme', 'https://ghcr.io/org/app', /an image reference has no scheme; use 'ghcr.io\/org\/app'$/],
     ['there are two tags', 'ghcr.io/org/app:1.0:2.0', /got '1.0:2.0'/],
     ['the path is longer than 255', `ghcr.io/${'a'.repeat(256)}`, /the repository path is 256 characters long, the limit is 255/],
+    // without a tag, distribution reads up to the digest's ':' as the repository ('library/nginx@SHA256') and calls it
+    // upper case; the fix is in the algorithm
+    ['the digest algorithm is upper case', `nginx@SHA256:${HEX64}`,
+      new RegExp(`the digest algorithm must be lower case, got 'SHA256'; use 'nginx@sha256:${HEX64}'$`)],
+    ['the path and the digest algorithm are upper case', `ghcr.io/Org/app@SHA256:${HEX64}`,
+      new RegExp(`got 'Org/app'; use 'ghcr.io/org/app@sha256:${HEX64}'$`)],
   ])('fails when %s', (_what, image, message) => {
     expect(() => parseImageReference(image)).toThrow(message);
   });
