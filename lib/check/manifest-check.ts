@@ -9,7 +9,7 @@ import { PullSecretObject, isObject, readManifests, splitList } from './manifest
 import { serviceAccountNamespaceMessage } from './messages';
 import { describeType } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
-import { NO_NODE_FACTS, NodeOptions, readNodeFacts } from './node-facts';
+import { NO_NODE_FACTS, NodeOptionError, NodeOptions, readNodeFacts } from './node-facts';
 import { PullCheckError, PullCheckResult, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
 
 /** A finding on one object of the output. */
@@ -66,8 +66,8 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   try {
     node = readNodeFacts(isObject(options) ? options : {}, 'pull-check plugin', baseDir);
   } catch (e) {
-    errors.push({ rule: PullCheckRule.IMAGE_COVERAGE, resource: OPTIONS_RESOURCE, index: -1, location: optionLocation((e as Error).message),
-      message: (e as Error).message });
+    errors.push({ rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1,
+      location: e instanceof NodeOptionError ? e.option : 'properties', message: (e as Error).message });
   }
   const urls = new CachingUrlParser();
   const model = readManifests(objects);
@@ -131,7 +131,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       secretsLocation: source === 'imagePullSecrets' ? `${pod.specPath}.imagePullSecrets` : `${pod.specPath}.serviceAccountName`,
       publicImages: [...optionPublicImages, ...splitList(pod.annotations[PUBLIC_IMAGES_ANNOTATION])],
       publicImagesSource: `annotation '${PUBLIC_IMAGES_ANNOTATION}'`,
-      publicImagesLocation: `metadata.annotations.${PUBLIC_IMAGES_ANNOTATION}`,
+      publicImagesLocation: `metadata.annotations["${PUBLIC_IMAGES_ANNOTATION}"]`,
       urls,
       node,
       serviceAccount: { name: pod.serviceAccountName, annotations: saObjects.get(nsKey(namespace, pod.serviceAccountName))?.annotations },
@@ -159,7 +159,7 @@ export const OPTIONS_RESOURCE = 'validation plugin properties (cdk8s.yaml)';
 /** The valid entries of `options.publicImages`; each bad one (or a bad list) is a finding on the options. */
 function publicImagesOption(options: ManifestCheckOptions, errors: ManifestFinding[]): string[] {
   const fail = (message: string): void => {
-    errors.push({ rule: PullCheckRule.IMAGE_REFERENCE, resource: OPTIONS_RESOURCE, index: -1, location: 'publicImages',
+    errors.push({ rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1, location: 'publicImages',
       message: `property 'publicImages' ${message}` });
   };
   const list: unknown = isObject(options) ? options.publicImages : undefined;
@@ -182,11 +182,6 @@ function publicImagesOption(options: ManifestCheckOptions, errors: ManifestFindi
     }
   });
   return valid;
-}
-
-/** The option a message about the options names first, as the location of the finding. */
-function optionLocation(message: string): string {
-  return /'([A-Za-z]+)/.exec(message.replace(/^[^:]*: /, ''))?.[1] ?? 'properties';
 }
 
 function nsKey(namespace: string | undefined, name: string | undefined): string {

@@ -5,10 +5,11 @@
  * manifest check, the pull policy and the command line read manifests through it. Malformed shapes become problems on
  * the object, never exceptions.
  */
-import { decodeAuth } from '../docker/auth-field';
+import { AUTH_NOT_TEXT, decodeAuth } from '../docker/auth-field';
 import { DOCKERCFG_KEY, DOCKERCFG_SECRET_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from '../docker/payload';
 import { describeType } from '../input/values';
 import { SERVERS_ANNOTATION } from './annotations';
+import { displayKey } from '../kubelet/keyring';
 
 /** Where each pod-bearing kind keeps its pod spec. */
 export const POD_SPEC_PATHS: { readonly [kind: string]: readonly string[] } = {
@@ -232,26 +233,42 @@ function decodeSecret(o: any, key: string): { servers?: string[]; entries?: Secr
   } catch {
     return { error: `has a '${key}' that is not JSON; the kubelet fails every pull that uses it: regenerate the Secret` };
   }
-  const auths = key === DOCKER_CONFIG_JSON_KEY ? parsed?.auths : parsed;
+  const auths = key === DOCKER_CONFIG_JSON_KEY ? goField(parsed, 'auths') : parsed;
   if (!isObject(auths)) {
     return { error: `has a '${key}' without ${key === DOCKER_CONFIG_JSON_KEY ? 'an \'auths\' map' : 'a server map'}; regenerate the Secret` };
   }
   const entries: SecretEntry[] = [];
   // the kubelet builds one keyring from every entry; one 'auth' it cannot decode fails the whole secret
   for (const [server, entry] of Object.entries<any>(auths)) {
-    let username = stringOr(entry?.username);
-    let password = stringOr(entry?.password);
-    if (typeof entry?.auth === 'string' && entry.auth !== '') {
-      const decoded = decodeAuth(entry.auth);
-      if (typeof decoded === 'string') {
-        return { error: `has an entry for '${server}' whose 'auth' ${decoded}; the kubelet fails every pull that uses this secret: ` +
-          'regenerate the Secret' };
+    let username = stringOr(goField(entry, 'username'));
+    let password = stringOr(goField(entry, 'password'));
+    const auth = goField(entry, 'auth');
+    if (typeof auth === 'string' && auth !== '') {
+      const decoded = decodeAuth(auth);
+      if (decoded === AUTH_NOT_TEXT) {
+        // the kubelet sends the bytes as they are; only we cannot show or use them
+        username = password = undefined;
+      } else if (typeof decoded === 'string') {
+        return { error: `has an entry for '${displayKey(server)}' whose 'auth' ${decoded}; the kubelet fails every pull that uses this ` +
+          'secret: regenerate the Secret' };
+      } else {
+        [username, password] = decoded;
       }
-      [username, password] = decoded;
     }
     entries.push({ server, username, password });
   }
   return { servers: Object.keys(auths), entries };
+}
+
+/**
+ * A field of a JSON object as Go's `encoding/json` finds it for a struct field: the key as written, else the first key
+ * equal to it without regard to case (`"AUTHS"` fills `Auths`).
+ */
+function goField(o: unknown, name: string): unknown {
+  if (!isObject(o)) return undefined;
+  if (Object.hasOwn(o, name)) return o[name];
+  const folded = Object.keys(o).find((k) => k.toLowerCase() === name);
+  return folded === undefined ? undefined : o[folded];
 }
 
 /** The image names of a comma-separated annotation. */

@@ -51,8 +51,24 @@ export interface NodeOptions {
   readonly dockerHubCredentialsRequired?: unknown;
 }
 
+/** A declaration that cannot be used: one line, and the option it is about. */
+export class NodeOptionError extends Error {
+  constructor(public readonly option: string, message: string) {
+    super(message);
+  }
+}
+
+/** Runs one option's reading; what it throws becomes a `NodeOptionError` for that option. */
+function readOption<T>(option: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new NodeOptionError(option, (e as Error).message);
+  }
+}
+
 /**
- * Reads and checks the declarations; throws one line naming the option.
+ * Reads and checks the declarations; throws one line naming the option (a `NodeOptionError`).
  *
  * @param where names the owner (a construct, or the plugin's properties)
  * @param baseDir where a relative `credentialProviderConfig` is resolved (the app's folder)
@@ -60,29 +76,35 @@ export interface NodeOptions {
 export function readNodeFacts(options: NodeOptions, where: string, baseDir: string): NodeFacts {
   const providers: NodeCredentialProvider[] = [];
   if (options.credentialProviderConfig !== undefined) {
-    const path = requireString(options.credentialProviderConfig, 'credentialProviderConfig', where, {
-      emptyHint: 'give the path of the file passed to the kubelet\'s --image-credential-provider-config',
-    });
-    providers.push(...readCredentialProviderConfig(isAbsolute(path) ? path : resolve(baseDir, path)));
+    providers.push(...readOption('credentialProviderConfig', () => {
+      const path = requireString(options.credentialProviderConfig, 'credentialProviderConfig', where, {
+        emptyHint: 'give the path of the file passed to the kubelet\'s --image-credential-provider-config',
+      });
+      return readCredentialProviderConfig(isAbsolute(path) ? path : resolve(baseDir, path));
+    }));
   }
-  if (options.nodeImages !== undefined) providers.push(nodeImagesProvider(options.nodeImages as string[], where));
+  if (options.nodeImages !== undefined) providers.push(readOption('nodeImages', () => nodeImagesProvider(options.nodeImages as string[], where)));
   const policy = options.imagePullCredentialsVerificationPolicy === undefined ? undefined
-    : requireEnum(options.imagePullCredentialsVerificationPolicy, 'imagePullCredentialsVerificationPolicy',
-      ImagePullCredentialsVerificationPolicy, 'an ImagePullCredentialsVerificationPolicy value', where);
-  const patterns = options.preloadedImagesVerificationAllowlist === undefined ? []
-    : requireStringList(options.preloadedImagesVerificationAllowlist, 'preloadedImagesVerificationAllowlist', where, '[\'registry.k8s.io/*\']');
-  if (patterns.length > 0 && policy !== ImagePullCredentialsVerificationPolicy.NEVER_VERIFY_ALLOWLISTED_IMAGES) {
-    throw new Error(`${where}: 'preloadedImagesVerificationAllowlist' is used only with imagePullCredentialsVerificationPolicy ` +
-      `'NeverVerifyAllowlistedImages', got ${policy === undefined ? 'no policy' : `'${policy}'`}; set that policy or remove the list`);
-  }
-  const allowlist = { names: [] as string[], prefixes: [] as string[] };
-  patterns.forEach((p, i) => {
-    const problem = allowlistPatternProblem(p);
-    if (problem) throw new Error(`${where}: 'preloadedImagesVerificationAllowlist[${i}]' ${problem}`);
-    if (p.endsWith('/*')) allowlist.prefixes.push(p.slice(0, -1));
-    else allowlist.names.push(p);
+    : readOption('imagePullCredentialsVerificationPolicy', () => requireEnum(options.imagePullCredentialsVerificationPolicy,
+      'imagePullCredentialsVerificationPolicy', ImagePullCredentialsVerificationPolicy, 'an ImagePullCredentialsVerificationPolicy value', where));
+  const allowlist = readOption('preloadedImagesVerificationAllowlist', () => {
+    const patterns = options.preloadedImagesVerificationAllowlist === undefined ? []
+      : requireStringList(options.preloadedImagesVerificationAllowlist, 'preloadedImagesVerificationAllowlist', where, '[\'registry.k8s.io/*\']');
+    if (patterns.length > 0 && policy !== ImagePullCredentialsVerificationPolicy.NEVER_VERIFY_ALLOWLISTED_IMAGES) {
+      throw new Error(`${where}: 'preloadedImagesVerificationAllowlist' is used only with imagePullCredentialsVerificationPolicy ` +
+        `'NeverVerifyAllowlistedImages', got ${policy === undefined ? 'no policy' : `'${policy}'`}; set that policy or remove the list`);
+    }
+    const list = { names: [] as string[], prefixes: [] as string[] };
+    patterns.forEach((p, i) => {
+      const problem = allowlistPatternProblem(p);
+      if (problem) throw new Error(`${where}: 'preloadedImagesVerificationAllowlist[${i}]' ${problem}`);
+      if (p.endsWith('/*')) list.prefixes.push(p.slice(0, -1));
+      else list.names.push(p);
+    });
+    return list;
   });
-  const dockerHub = optionalBoolean(options.dockerHubCredentialsRequired, 'dockerHubCredentialsRequired', where) ?? false;
+  const dockerHub = readOption('dockerHubCredentialsRequired',
+    () => optionalBoolean(options.dockerHubCredentialsRequired, 'dockerHubCredentialsRequired', where)) ?? false;
   return { providers, verificationPolicy: policy, allowlist, dockerHubCredentialsRequired: dockerHub };
 }
 

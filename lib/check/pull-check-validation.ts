@@ -69,6 +69,7 @@ const FIXES: { [rule: string]: string } = {
   [PullCheckRule.SECRET_CONTENT]: 'regenerate the pull secret (PrivateRegistrySecret, or kubectl create secret docker-registry)',
   [PullCheckRule.NODE_CREDENTIALS]: 'give the pod\'s ServiceAccount the annotations the credential provider needs, or a pull secret',
   [PullCheckRule.DOCKER_HUB]: 'add a pull secret with Docker Hub credentials, or unset dockerHubCredentialsRequired',
+  [PullCheckRule.PLUGIN_PROPERTIES]: 'fix the properties of the pull-check plugin in cdk8s.yaml',
   warning: 'see the message: this may fail later, or the check could not judge it',
 };
 
@@ -152,7 +153,7 @@ export class PullCheckValidation {
     // a misspelled property would otherwise do nothing, silently
     const unknown = Object.keys(props).filter((k) => !KNOWN_PROPERTIES.includes(k));
     const optionErrors = unknown.map((k) => ({
-      rule: 'plugin-properties', resource: OPTIONS_RESOURCE, index: -1, location: k,
+      rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1, location: k,
       message: `unknown property '${k}'; the pull check knows ${KNOWN_PROPERTIES.map((p) => `'${p}'`).join(', ')}: fix or remove it in cdk8s.yaml`,
     }));
     for (const warning of result.warnings) context.logger.log(`warning: ${warning.message}`);
@@ -163,7 +164,7 @@ export class PullCheckValidation {
       context.report.addViolation({
         ruleName: e.rule,
         recommendation: e.message,
-        fix: FIXES[e.rule] ?? 'fix the properties of the pull-check plugin in cdk8s.yaml',
+        fix: FIXES[e.rule],
         violatingResources: [{ resourceName: e.resource, locations: [e.location ?? 'metadata.name'], manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
       });
     }

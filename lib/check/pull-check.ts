@@ -7,11 +7,11 @@ import { CachingUrlParser, UrlParser } from '../go/url';
 import { ImageUseKind } from './manifest-model';
 import { describeNamespace } from './messages';
 import { DEFAULT_VERIFICATION_POLICY, ImagePullCredentialsVerificationPolicy, NO_NODE_FACTS, NodeFacts, isAllowlisted } from './node-facts';
-import { hasUserinfo } from '../docker/credentials';
 import { NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
 import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
 import {
-  NearMiss, NearMissKind, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey, registryKeyError,
+  NearMiss, NearMissKind, displayKey, findNearMisses, globHint, hasMatchingKey, hasUserinfo, keyMatchesImage, normalizeRegistryKey,
+  registryHost, registryKeyError,
 } from '../kubelet/keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
@@ -170,6 +170,8 @@ export enum PullCheckRule {
   NODE_CREDENTIALS = 'node-credentials',
   /** A Docker Hub image pulled without credentials while `dockerHubCredentialsRequired` is set. */
   DOCKER_HUB = 'docker-hub',
+  /** A property of the validation plugin (in cdk8s.yaml) that it does not know or cannot use. */
+  PLUGIN_PROPERTIES = 'plugin-properties',
 }
 
 /** One finding: what would make the kubelet fail a pull. */
@@ -256,8 +258,8 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       fail(PullCheckRule.IMAGE_REFERENCE, `${describeUse(container)}: ${(e as Error).message}`, container.location);
       continue;
     }
-    // the common case, an image a pull secret covers, needs no message: build none
-    if (!pod.noPullSecrets && hasMatchingKey(keys, ref, urls) && !publicNames.has(ref.name) && !isUpperCaseOnlyHost(ref.domain)) {
+    // an image a pull secret covers is pulled with it, declared public or not; the common case needs no message: build none
+    if (!pod.noPullSecrets && !isUpperCaseOnlyHost(ref.domain) && hasMatchingKey(keys, ref, urls)) {
       if (container.pullPolicy === 'Never') cachedImage(`${describeUse(container)} image '${container.image}'`, container, ref);
       continue;
     }
@@ -298,7 +300,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       if (evidence.length > 0) {
         fail(PullCheckRule.IMAGE_COVERAGE, `${image} (repository '${ref.name}') is pulled without credentials: the pod lists no ` +
           `imagePullSecrets and its service account lends none, but pull secret ${evidence.map((e) => `'${e.secret}'`).join(', ')} ` +
-          `holds credentials for its registry (key ${evidence.map((e) => `'${e.key}'`).join(', ')}), so the image is private and the ` +
+          `holds credentials for its registry (key ${evidence.map((e) => `'${displayKey(e.key)}'`).join(', ')}), so the image is private and the ` +
           'kubelet would fail with ErrImagePull: add that secret to the pod\'s imagePullSecrets, or declare the image public ' +
           '(publicImages) or node-provided (nodeImages, credentialProviderConfig)', container.location);
       } else {
@@ -326,6 +328,8 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       const unjudged = matches.filter((m) => m.provider.tokenAttributes && sa.annotations === undefined);
       if (unjudged.length === matches.length) {
         const keys = [...new Set(unjudged.flatMap((m) => m.provider.tokenAttributes!.requiredServiceAccountAnnotationKeys))];
+        // a provider that requires no annotation is invoked for any service account: nothing to judge
+        if (keys.length === 0) return;
         warnings.push({ location: container.location,
           message: `${at}${image} relies on credential provider ${unjudged.map((m) => `'${m.provider.name}'`).join(', ')}, which ` +
             `needs annotations on the pod's service account '${sa.name ?? '(none)'}', and that ServiceAccount is not in the output, ` +
@@ -381,8 +385,8 @@ function uncoveredMessage(what: string, image: string, ref: ImageReference, know
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
     '; the kubelet would pull it anonymously and fail with ErrImagePull: ' +
-    (keyMatchesImage(ref.domain, ref) ? `add a registry whose server matches '${ref.domain}' ` +
-      '(for example addRegistry({ server: \'' + ref.domain + '\', ... })), or declare the image public with publicImages'
+    (!registryHost(ref).startsWith('[') || keyMatchesImage(ref.domain, ref) ? `add a registry whose server matches '${registryHost(ref)}' ` +
+      '(for example addRegistry({ server: \'' + registryHost(ref) + '\', ... })), or declare the image public with publicImages'
       : portFix(ref, misses.find((m) => m.kind === NearMissKind.GLOB)));
 }
 
@@ -400,12 +404,12 @@ function portFix(ref: ImageReference, glob: NearMiss | undefined): string {
 
 /**
  * A key from a Secret read off the manifests may carry `user:password@` before its host (the kubelet's URL parser
- * drops it and still matches the host): such a key is shown with that part replaced by `***`.
+ * drops it and still matches the host): such a key is shown as `displayKey` shows it.
  */
 function redactKeys(text: string, keys: readonly string[]): string {
   let shown = text;
   for (const key of keys) {
-    if (hasUserinfo(key)) shown = shown.split(key).join(key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/, '$1***@'));
+    if (hasUserinfo(key)) shown = shown.split(key).join(displayKey(key));
   }
   return shown;
 }

@@ -22,10 +22,9 @@ import { PUBLIC_IMAGES_ANNOTATION } from './annotations';
 import { ManifestModel, PodObject, PullSecretObject, ImageUse, SecretEntry, ServiceAccountObject, splitList } from './manifest-model';
 import { describeNamespace, serviceAccountNamespaceMessage } from './messages';
 import { CachingUrlParser } from '../go/url';
-import { hasUserinfo } from '../docker/credentials';
 import { NodeCredentialProvider, NodeProviderMatch, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
 import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
-import { findNearMisses, matchingKeys, registryKeyError } from '../kubelet/keyring';
+import { displayKey, findNearMisses, hasUserinfo, matchingKeys, registryKeyError } from '../kubelet/keyring';
 
 /** How the kubelet gets credentials for an image. */
 export type ImageCoverage = 'secret' | 'public' | 'node' | 'not covered';
@@ -276,7 +275,7 @@ export function describeSecret(summary: PullSecretSummary): string {
 
 /** A server key for output: a `user:password@` before the host (which the kubelet ignores) is shown as `***@`. */
 export function displayServer(server: string): string {
-  return hasUserinfo(server) ? server.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/, '$1***@') : server;
+  return displayKey(server);
 }
 
 function redactServer(text: string, server: string): string {

@@ -11,10 +11,11 @@ import { homedir } from 'os';
 import { join } from 'path';
 import { compareUtf8 } from '../go/json';
 import { HelperRef, HelperRunOptions, IDENTITY_TOKEN_USERNAME, helperGet, helperList, helperProgram } from './credential-helper';
-import { DockerConfigEntry, hasUserinfo, validateRegistryCredentials } from './credentials';
+import { DockerConfigEntry, validateRegistryCredentials } from './credentials';
 import { decodeAuth } from './auth-field';
 import { DockerConfigFileOptions, DockerConfigTextOptions } from './docker-config';
 import { sortByServer } from './payload';
+import { hasUserinfo } from '../kubelet/keyring';
 import { FileReadError, readRegularFile } from '../input/files';
 import { describeType, optionalDuration, optionalString, optionalStringList, requireObject, requireString } from '../input/values';
 

@@ -4,7 +4,7 @@
  */
 import { optionalString, quote, requireObject, requireString } from '../input/values';
 import { PLAIN_URL_PARSER, UrlParser } from '../go/url';
-import { registryKeyProblem } from '../kubelet/keyring';
+import { hasUserinfo, registryKeyProblem } from '../kubelet/keyring';
 
 /** The server kubectl uses when `--docker-server` is left out: Docker Hub's legacy v1 index. */
 export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
@@ -106,9 +106,4 @@ export function checkRegistryServer(value: unknown, context: string, field = 'se
   return server;
 }
 
-/** Whether a registry key has `user[:password]@` before its host, as a URL may. */
-export function hasUserinfo(server: string): boolean {
-  const authority = server.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').split(/[/?#]/)[0];
-  return authority.includes('@');
-}
 

@@ -45,7 +45,7 @@ import { parseGoDuration } from '../go/duration';
 import { compareUtf8 } from '../go/json';
 import { dns1123SubdomainProblem } from '../input/values';
 import { ImageReference } from './image-reference';
-import { schemelessUrlError, urlsMatch } from './keyring';
+import { displayKey, hasUserinfo, schemelessUrlError, urlsMatch } from './keyring';
 
 /** The service-account token settings of a KEP-4412 provider (`tokenAttributes`). */
 export interface ProviderTokenAttributes {
@@ -197,9 +197,13 @@ export function nodeImagesProvider(patterns: readonly string[], context: string)
     if (pattern === '') {
       throw new Error(`${context}: ${field} is empty and would match no image; ${PATTERN_EXAMPLE}`);
     }
+    if (hasUserinfo(pattern)) {
+      throw new Error(`${context}: ${field} ${showPattern(pattern)} holds a user name or password before '@' (not shown); a pattern ` +
+        `names only registries, and the node's credential provider holds the credentials: ${PATTERN_EXAMPLE}`);
+    }
     if (pattern.includes('://')) {
       throw new Error(`${context}: ${field} ${showPattern(pattern)} has a scheme, which the kubelet would read as part of the host; ` +
-        `use '${pattern.slice(pattern.indexOf('://') + 3)}'`);
+        `use '${displayKey(pattern.slice(pattern.indexOf('://') + 3))}'`);
     }
     const problem = patternProblem(pattern);
     if (problem) throw new Error(`${context}: ${field} ${problem}`);
@@ -457,7 +461,10 @@ function validateTokenAttributes(token: DecodedTokenAttributes, pluginApiVersion
 /** Why the kubelet refuses a `matchImages` pattern (`ParseSchemelessURL` fails), for the message, or undefined. */
 function patternProblem(pattern: string): string | undefined {
   const error = schemelessUrlError(pattern);
-  return error === undefined ? undefined : `${showPattern(pattern)} is not a pattern the kubelet can parse (${error}); ${PATTERN_EXAMPLE}`;
+  if (error === undefined) return undefined;
+  // the parser's reason may quote a part of a user name or password
+  const why = hasUserinfo(pattern) ? 'reason not shown: the pattern holds a user name or password' : error;
+  return `${showPattern(pattern)} is not a pattern the kubelet can parse (${why}); ${PATTERN_EXAMPLE}`;
 }
 
 /** Kubernetes' `IsQualifiedName`: an optional DNS-1123 subdomain prefix and '/', then a name of at most 63 characters. */
@@ -510,7 +517,12 @@ function loadDocument(text: string, fail: Fail): unknown {
     fail('', `the file has ${docs.length} YAML documents and the kubelet reads only the first; put every provider under one ` +
       `${CREDENTIAL_PROVIDER_CONFIG_KIND}, or use a directory of files`);
   }
-  return docs[0].toJS();
+  try {
+    return docs[0].toJS();
+  } catch (e) {
+    // an alias to nothing, or one expanded too often (a billion laughs); the message names only the alias
+    fail('', `the YAML cannot be read: ${(e as Error).message.split('\n')[0]}; fix or remove the alias (*name)`);
+  }
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
@@ -565,9 +577,7 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : typeName(value);
 }
 
-/** A pattern for a message, with any `user:password@` before the host masked. */
+/** A pattern for a message, with any `user:password@` before the host masked (see `displayKey`). */
 function showPattern(pattern: string): string {
-  const slash = pattern.indexOf('/');
-  const at = pattern.lastIndexOf('@', slash < 0 ? pattern.length : slash);
-  return `'${at >= 0 ? `***@${pattern.slice(at + 1)}` : pattern}'`;
+  return `'${displayKey(pattern)}'`;
 }

@@ -83,14 +83,51 @@ export function registryKeyProblem(key: string, urls: UrlParser = PLAIN_URL_PARS
   return 'error' in parsed ? parsed.error : undefined;
 }
 
-/** A one-line message when the kubelet would skip `key` as unparsable, otherwise undefined. */
+/**
+ * A one-line message when the kubelet would skip `key` as unparsable, otherwise undefined. A key with a user name or
+ * password is shown as `displayKey` shows it, and without the parser's reason, which may quote a part of it.
+ */
 export function registryKeyError(key: string, urls: UrlParser = PLAIN_URL_PARSER): string | undefined {
   const problem = registryKeyProblem(key, urls);
   if (problem === undefined) {
     return undefined;
   }
-  return `pull secret key '${key}' is ignored by the kubelet: ${problem}; ` +
+  const why = hasUserinfo(key) ? 'Go\'s url.Parse rejects it (the reason is not shown: it would quote a part of the user name or password)'
+    : problem;
+  return `pull secret key '${displayKey(key)}' is ignored by the kubelet: ${why}; ` +
     'write the registry as a host such as \'ghcr.io\' or \'registry.example.com:5000\', optionally with a path';
+}
+
+/**
+ * Whether a registry key may hold a user name or password: whether it has an '@' anywhere. A host, a port and a
+ * repository path have none, so an '@' is taken for the end of `user[:password]` wherever it stands: also after a
+ * malformed scheme (`https:/user:pw@host`, `//user:pw@host`) and after a password with '/', '?' or '#' in it, where a
+ * URL parser would end the authority before the '@'.
+ */
+export function hasUserinfo(key: string): boolean {
+  return key.includes('@');
+}
+
+/** The key as it may be shown: with a user name or password, everything between the scheme and the last '@' is `***`. */
+export function displayKey(key: string): string {
+  if (!hasUserinfo(key)) {
+    return key;
+  }
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(key)?.[0] ?? '';
+  return `${scheme}***${key.slice(key.lastIndexOf('@'))}`;
+}
+
+/**
+ * The registry host a key must name for `image`: its domain, or, for a reference that distribution reads without a
+ * domain (a first component such as `my_registry.local`, which is a valid path component but no valid host name),
+ * that first component, which the kubelet's URL parser takes for the host.
+ */
+export function registryHost(image: ImageReference): string {
+  if (image.domain !== '') {
+    return image.domain;
+  }
+  const slash = image.name.indexOf('/');
+  return slash < 0 ? image.name : image.name.slice(0, slash);
 }
 
 /** Whether one key matches the image by itself (`URLsMatchStr`), without the Docker Hub fallback. */
@@ -109,7 +146,7 @@ export function keyMatchesImage(key: string, image: ImageReference, urls: UrlPar
 export function hasMatchingKey(keys: readonly string[], image: ImageReference, urls: UrlParser = PLAIN_URL_PARSER): boolean {
   for (const key of keys) {
     const normalized = normalizeRegistryKey(key, urls);
-    if (normalized !== undefined && normalized.key === image.domain && !hasGlobCharacter(normalized.key)) return true;
+    if (normalized !== undefined && image.domain !== '' && normalized.key === image.domain && !hasGlobCharacter(normalized.key)) return true;
   }
   return matchingKeys(keys, image, urls).length > 0;
 }
@@ -148,8 +185,10 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
   }
   const imageHost = splitUrlHost(target.host);
   const imagePath = target.path;
-  // When the registry written out is no key for it, advice to "use the key '<registry>'" would be wrong.
-  const registryIsKey = keyMatchesImage(image.domain, image, urls);
+  // When the registry written out is no key for it (a bracketed IPv6 address without a port), advice to "use the key
+  // '<registry>'" would be wrong.
+  const host = registryHost(image);
+  const registryCannotMatch = host.startsWith('[') && !keyMatchesImage(host, image, urls);
   const misses: NearMiss[] = [];
   for (const key of keys) {
     const normalized = normalizeRegistryKey(key, urls);
@@ -164,28 +203,28 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
     const sameHost = hostsMatch(keyHost.parts, imageHost.parts, false);
     // filepath.Match does not find '[::1]' in '[::1]', so the host is also compared as text
     const sameText = !sameHost && hostText(keyHost.parts) === hostText(imageHost.parts);
-    const hint = (text: string): string => `pull secret key '${key}' does not match image '${image.original}': ${text}`;
-    if ((sameHost || sameText) && !registryIsKey) {
+    const hint = (text: string): string => `pull secret key '${displayKey(key)}' does not match image '${image.original}': ${text}`;
+    if ((sameHost || sameText) && registryCannotMatch) {
       misses.push({ key, kind: NearMissKind.GLOB, hint: hint(globHint(keyHost.port, image)) });
     } else if ((sameHost || sameText) && keyHost.port !== imageHost.port) {
       misses.push({
         key,
         kind: NearMissKind.PORT,
         hint: hint(`the key has ${describePort(keyHost.port)} and the image has ${describePort(imageHost.port)}, ` +
-          `and the kubelet compares ports as written; use the key '${image.domain}'`),
+          `and the kubelet compares ports as written; use the key '${host}'`),
       });
     } else if (sameHost && !imagePath.startsWith(reparsed.path)) {
       misses.push({
         key,
         kind: NearMissKind.PATH,
         hint: hint(`the key's path '${reparsed.path}' is not a prefix of the image's path '${imagePath}'; ` +
-          `use the key '${image.domain}' or '${image.name}'`),
+          `use the key '${host}' or '${image.name}'`),
       });
     } else if (!sameHost && hostsMatch(keyHost.parts, imageHost.parts, true)) {
       misses.push({
         key,
         kind: NearMissKind.CASE,
-        hint: hint(`the hosts differ in case and the kubelet compares them case-sensitively; use the key '${image.domain}'`),
+        hint: hint(`the hosts differ in case and the kubelet compares them case-sensitively; use the key '${host}'`),
       });
     } else if (DOCKER_HUB_HOSTS.includes(normalized.host.toLowerCase()) && isDockerHubDomain(image.domain)) {
       misses.push({ key, kind: NearMissKind.DOCKER_HUB, hint: hint(dockerHubHint(normalized, image)) });

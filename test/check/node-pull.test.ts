@@ -106,6 +106,9 @@ describe('node-provided credentials', () => {
     const unknown = messages([p], options);
     expect(unknown.errors).toEqual([]);
     expect(unknown.warnings.join('\n')).toMatch(/relies on credential provider 'acr-credential-provider'.*not in the output/);
+    // a token provider that requires no annotation is invoked for any service account: nothing to warn about
+    fs.writeFileSync(path.join(dir, 'token-no-keys.yaml'), TOKEN_CONFIG.replace(/ *requiredServiceAccountAnnotationKeys: .*\n/, ''));
+    expect(messages([p], { credentialProviderConfig: 'token-no-keys.yaml' })).toEqual({ errors: [], warnings: [], rules: [] });
   });
 
   it('judges a PrivatePod\'s own ServiceAccount annotations for a token provider', () => {
@@ -119,6 +122,24 @@ describe('node-provided credentials', () => {
     };
     expect(synth({})).toThrow(/credential provider 'acr-credential-provider' .* requires the annotation 'azure.workload.identity\/client-id'/);
     expect(synth({ 'azure.workload.identity/client-id': 'x' })).not.toThrow();
+  });
+
+  it('reports a bad plugin property under the rule plugin-properties, at that property', () => {
+    fs.writeFileSync(path.join(dir, 'alias.yaml'), ECR_CONFIG.replace('ecr-credential-provider', '*nope'));
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ credentialProviderConfig: 'missing.yaml' }, 'credentialProviderConfig', /missing\.yaml/],
+      [{ credentialProviderConfig: 'alias.yaml' }, 'credentialProviderConfig', /the YAML cannot be read: Unresolved alias .*: nope; fix or remove the alias/],
+      [{ nodeImages: ['ghcr.io:abc'] }, 'nodeImages', /'nodeImages\[0\]'/],
+      [{ imagePullCredentialsVerificationPolicy: 'Sometimes' }, 'imagePullCredentialsVerificationPolicy', /must be one of/],
+      [{ preloadedImagesVerificationAllowlist: ['nginx'] }, 'preloadedImagesVerificationAllowlist', /is used only with/],
+      [{ dockerHubCredentialsRequired: 'yes' }, 'dockerHubCredentialsRequired', /must be/],
+      [{ publicImages: 'nginx' }, 'publicImages', /must be a list/],
+    ];
+    for (const [options, location, message] of cases) {
+      const r = checkManifests(objects, options as ManifestCheckOptions, dir);
+      const finding = r.errors.find((e) => e.rule === 'plugin-properties');
+      expect(finding, JSON.stringify(options)).toMatchObject({ location, message: expect.stringMatching(message) });
+    }
   });
 
   it('fails on a bad declaration with one clear line naming the property', () => {
@@ -202,6 +223,17 @@ describe('Docker Hub', () => {
     const covered = [dockerSecret('hub', ['https://index.docker.io/v1/']),
       pod('p', { containers: [{ name: 'c', image: 'nginx:1.25' }], imagePullSecrets: [{ name: 'hub' }] })];
     expect(messages(covered, { dockerHubCredentialsRequired: true })).toEqual({ errors: [], warnings: [], rules: [] });
+  });
+
+  it('is quiet too when the covered image is also declared public: the kubelet pulls it with the secret', () => {
+    const covered = [dockerSecret('hub', ['https://index.docker.io/v1/']),
+      pod('p', { containers: [{ name: 'c', image: 'nginx:1.25' }], imagePullSecrets: [{ name: 'hub' }] })];
+    expect(messages(covered, { publicImages: ['nginx'], dockerHubCredentialsRequired: true }))
+      .toEqual({ errors: [], warnings: [], rules: [] });
+    // and a covered image with imagePullPolicy Never is still warned about, declared public or not
+    const never = [dockerSecret('hub', ['https://index.docker.io/v1/']),
+      pod('p', { containers: [{ name: 'c', image: 'nginx:1.25', imagePullPolicy: 'Never' }], imagePullSecrets: [{ name: 'hub' }] })];
+    expect(messages(never, { publicImages: ['nginx'] }).warnings).toEqual([expect.stringMatching(/has imagePullPolicy Never/)]);
   });
 });
 

@@ -189,6 +189,30 @@ describe('properties', () => {
     }), { numRuns: 1000 });
   });
 
+  it('hasMatchingKey agrees with matchingKeys for references that distribution reads without a domain', () => {
+    // 'my_registry.local/app' is a valid path, so distribution gives it no domain; the kubelet's URL parser still
+    // takes 'my_registry.local' for the host, and a key that normalizes to nothing ('', 'https://', '/v1/') matches nothing
+    const first = fc.tuple(label, fc.constantFrom('_', '__', '.'), label, fc.constantFrom('.local', '.example.com'))
+      .map(([a, sep, b, tld]) => `${a.toLowerCase()}${sep}${b.toLowerCase()}${tld}`)
+      .filter((f) => f.includes('_'));
+    const sample = fc.tuple(first, repository).chain(([f, path]) => {
+      const ref = image(`${f}/${path}`);
+      const keys = fc.array(fc.oneof(fc.constantFrom('', 'https://', '/v1/', 'https:///v2/', f, `${f}:5000`, '*.local', ref.name)),
+        { minLength: 1, maxLength: 3 });
+      return fc.tuple(fc.constant(ref), keys);
+    });
+    fc.assert(fc.property(sample, ([ref, keys]) => {
+      expect(ref.domain).toBe('');
+      expect(hasMatchingKey(keys, ref)).toBe(matchingKeys(keys, ref).length > 0);
+    }), { numRuns: 400 });
+    const ref = image('my_registry.local/app:1');
+    expect(hasMatchingKey(['https://'], ref)).toBe(false);
+    expect(hasMatchingKey(['my_registry.local'], ref)).toBe(true);
+    // a port mismatch is a port near miss with the host the kubelet reads, not the IPv6 advice
+    expect(findNearMisses(['my_registry.local:5000'], ref).map((m) => [m.kind, m.hint])).toEqual([[NearMissKind.PORT,
+      expect.stringMatching(/use the key 'my_registry.local'$/)]]);
+  });
+
   it('a caching url parser gives the same answers as a plain one, cold, warm, or after it emptied itself', () => {
     const sample = target.chain((ref) => fc.tuple(fc.constant(ref), fc.array(keysFor(ref), { minLength: 1, maxLength: 4 })));
     const cases = fc.sample(sample, { numRuns: 200, seed: 15 });
