@@ -275,6 +275,32 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     expect(b.stderr).toMatch(/^error: '.*bomb\.yml' is not valid YAML for a manifest: document 1 expands too many aliases/);
   });
 
+  it('--help says what the exit status depends on, as the commands do it', async () => {
+    const help = (await run(['--help'])).stdout.replace(/\s+/g, ' ');
+    // inspect: every image is covered, but a Secret is made twice; that problem alone makes it exit 1
+    const twice = fs.mkdtempSync(path.join(work, 'twice-'));
+    const auths = { 'ghcr.io': { username: 'jane', password: PASSWORDS[1] } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', namespace: 'apps' },
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } };
+    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, secret, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'ghcr.io/jane/app:v1' }] } }]
+      .map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+    const inspect = await run(['inspect', twice]);
+    expect(inspect.stdout).toMatch(/both make it/);
+    expect(inspect.stdout).toMatch(/: 1 by a pull secret, 0 public, 0 node, 0 NOT COVERED\n$/);
+    expect(inspect.status).toBe(1);
+    expect(help).toMatch(/ inspect 0 when it lists no problem; 1 when it lists any: an image NOT COVERED, and also a Secret made twice /);
+    expectNoPasswords(inspect);
+    // login-check: an image that is only skipped (the node's credentials) does not make it fail; no request is made
+    const node = fs.mkdtempSync(path.join(work, 'node-'));
+    fs.writeFileSync(path.join(node, 'a.yaml'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'eu.gcr.io/p/app:1' }] } }));
+    const check = await run(['login-check', '--node-image', '*.gcr.io', node]);
+    expect(check.stdout).toMatch(/\n1 image: 0 ok, 1 skipped, 0 failed\n$/);
+    expect(check.status).toBe(0);
+    expect(help).toMatch(/ login-check 0 when every image is ok or skipped /);
+  });
+
   it('--help prints the usage in 80 columns and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);
