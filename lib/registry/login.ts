@@ -36,7 +36,10 @@ import { AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
 /** A credential the kubelet would try: a pull secret entry (or a node credential) that matches the image. */
 export interface LoginCredential {
-  /** Where it comes from, for messages: the pull secret as `namespace/name`, or any label the caller chooses. */
+  /**
+   * Where it comes from, for messages; any label the caller chooses. The CLI gives the pull secret's bare name
+   * (`regcred`), as its output shows it: a pod's pull secrets are always in the pod's namespace.
+   */
   readonly secret: string;
   /** The key of the docker config entry that matched (`ghcr.io`, `https://index.docker.io/v1/`). */
   readonly server: string;
