@@ -62,9 +62,18 @@ login-check:
   --timeout SECONDS           time-out of each request (default 10)
 
 Defaults for --public-image, --node-image and --credential-provider-config come
-from the PullCheckValidation properties in ./cdk8s.yaml. Exit status: 0 when
-every image is covered (inspect) or passes (login-check), 1 when one is not,
-2 for bad usage or unreadable input.
+from the PullCheckValidation properties in ./cdk8s.yaml.
+
+Exit status:
+  inspect       0 when it lists no problem; 1 when it lists any: an image NOT
+                COVERED, and also a Secret made twice or that cannot be
+                decoded, a bad auths key, a pull secret in another namespace
+  login-check   0 when every image is ok or skipped (skipped: what cannot be
+                checked from here, such as a SealedSecret, an ExternalSecret, a
+                secret not in the output or the node's credentials); 1 when one
+                is unauthorized, denied, not found, unreachable, tls error or
+                invalid
+  both          2 for bad usage or unreadable input
 `;
 
 const COMMANDS = ['inspect', 'login-check'] as const;

@@ -32,7 +32,7 @@ export interface InspectJson {
   readonly problems: string[];
 }
 
-/** The exit status: 0 when every image is covered and nothing is wrong, else 1. */
+/** The exit status: 1 when the report lists any problem (an image not covered is one, a duplicate Secret another), else 0. */
 export function inspectStatus(pulls: Pulls): number {
   return pulls.report.problems.length === 0 ? 0 : 1;
 }

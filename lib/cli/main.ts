@@ -29,6 +29,23 @@ function reexec(env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/**
+ * Ends the process once stdout and stderr have taken everything written so far. Waiting for the event loop to empty is
+ * not enough: Node's built-in fetch keeps a socket that is still connecting (a port that accepts TCP and never answers
+ * TLS) open until its own connect time-out of 10 s after the request was aborted, so `--timeout 1` would print the
+ * report at 1 s and exit at about 10. The report is out and nothing else is pending, so the process ends here.
+ */
+function exitAfterOutput(status: number): void {
+  process.exitCode = status;
+  let pending = 2;
+  // a write callback runs once everything written before it has been handed to the system (or the stream failed)
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(status);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 if (require.main === module) {
   runCli(process.argv.slice(2), {
     out: streamOutput(process.stdout, process.env),
@@ -37,12 +54,10 @@ if (require.main === module) {
     cwd: process.cwd(),
     reexec,
   }).then(
-    (status) => {
-      process.exitCode = status;
-    },
+    (status) => exitAfterOutput(status),
     (e: unknown) => {
       process.stderr.write(`error: ${e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e)}\n`);
-      process.exitCode = EXIT_USAGE;
+      exitAfterOutput(EXIT_USAGE);
     },
   );
 }

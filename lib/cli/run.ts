@@ -2,8 +2,11 @@
  * The command line, apart from the process it runs in: arguments in, lines out, an exit status back. `main.ts` gives it
  * the real streams; the default app calls it in process.
  *
- * Exit status: 0 when every image is covered (inspect) or passes (login-check); 1 when one is not; 2 for bad usage or
- * input that cannot be read (one line on stderr, never a secret).
+ * Exit status: inspect gives 1 when its report lists any problem (an image not covered, and also a Secret made twice or
+ * that cannot be decoded, a bad `auths` key...), else 0. login-check gives 1 when an image is unauthorized, denied, not
+ * found, unreachable, a tls error or invalid, else 0: `skipped` (a SealedSecret, an ExternalSecret, a secret not in the
+ * output, the node's credentials) does not fail it. Both give 2 for bad usage or input that cannot be read (one line on
+ * stderr, never a secret).
  */
 import { checkLogins } from '../registry/login';
 import { loginTlsEnvironment, loginTlsReady } from '../registry/tls';

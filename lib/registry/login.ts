@@ -6,7 +6,11 @@
 // 2. the challenge of its 401: Bearer wins over Basic (as docker's and containerd's authorizers pick it); Bearer asks
 //    the `realm` for a token with `service` and `scope=repository:NAME:pull`, sending the credential as Basic auth;
 //    one token per (registry, credential, repository), shared by concurrent requests and reused;
-// 3. `HEAD /v2/NAME/manifests/REFERENCE` with the OCI and Docker v2 manifest and index media types in `Accept`.
+// 3. `HEAD /v2/NAME/manifests/REFERENCE` with the OCI and Docker v2 manifest and index media types in `Accept`;
+// 4. when that HEAD answers 401 with a challenge the request did not meet (no authorization, Basic where a token is
+//    asked for, a token from another realm or one the registry calls stale), step 2 for that challenge and the HEAD
+//    once more, as containerd's and docker's clients answer every 401. Once: a second 401 is the verdict. Registries
+//    that let anyone ping `/v2/` (Nexus, Artifactory, Harbor with anonymous access) challenge only here.
 //
 // Decisions, for whoever wonders why:
 // - Scheme: HTTPS. A loopback host (`localhost`, 127.0.0.0/8, `[::1]`) or a host named in `insecureRegistries` tries
@@ -32,7 +36,10 @@ import { AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
 /** A credential the kubelet would try: a pull secret entry (or a node credential) that matches the image. */
 export interface LoginCredential {
-  /** Where it comes from, for messages: the pull secret as `namespace/name`, or any label the caller chooses. */
+  /**
+   * Where it comes from, for messages; any label the caller chooses. The CLI gives the pull secret's bare name
+   * (`regcred`), as its output shows it: a pod's pull secrets are always in the pod's namespace.
+   */
   readonly secret: string;
   /** The key of the docker config entry that matched (`ghcr.io`, `https://index.docker.io/v1/`). */
   readonly server: string;
@@ -194,7 +201,13 @@ interface OpenPing {
 type Ping = OpenPing | { readonly failure: Outcome };
 
 /** Authorization for the manifest HEAD, or why there is none. */
-type Authorization = { readonly header?: string; readonly bearer: boolean } | { readonly failure: Outcome };
+type Authorization = SentAuthorization | { readonly failure: Outcome };
+
+interface SentAuthorization {
+  readonly header?: string;
+  /** Where a Bearer token came from: its cache key and entry, to drop a token the registry calls stale. */
+  readonly bearer?: { readonly realm: string; readonly service?: string; readonly key: string; readonly entry: CachedToken };
+}
 
 type Answer =
   | { readonly kind: 'http'; readonly status: number; readonly headers: Headers; readonly body: string }
@@ -308,21 +321,26 @@ class LoginSession {
   private async doManifest(
     endpoint: Endpoint, ping: OpenPing, target: LoginTarget, credential?: LoginCredential,
   ): Promise<Outcome> {
-    const authorization = await this.authorize(endpoint, ping, target.repository, credential);
+    let authorization = await this.authorize(endpoint, ping.challenges, target.repository, credential);
     if ('failure' in authorization) return authorization.failure;
     const separator = target.reference.includes(':') ? '@' : ':';
     const image = `${target.repository}${separator}${target.reference}`;
     const url = `${ping.base}/v2/${target.repository}/manifests/${target.reference}`;
-    const headers: Record<string, string> = { Accept: MANIFEST_MEDIA_TYPES.join(', ') };
-    if (authorization.header) headers.Authorization = authorization.header;
-    const answer = await this.send(url, 'HEAD', headers);
+    let answer = await this.head(url, authorization);
+    let challenges = answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+    const retry = challenges.length > 0 ? await this.reauthorize(endpoint, challenges, target.repository, authorization, credential) : undefined;
+    if (retry) {
+      if ('failure' in retry) return retry.failure;
+      authorization = retry;
+      answer = await this.head(url, authorization);
+      challenges = answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+    }
     if (answer.kind === 'failure') return answer.outcome;
     switch (answer.status) {
       case 200:
         return { status: 'ok', reason: `${image} exists and may be pulled` };
       case 401: {
-        const error = parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '')
-          .find((c) => c.scheme === 'bearer')?.params.error;
+        const error = challenges.find((c) => c.scheme === 'bearer')?.params.error;
         if (authorization.bearer && error === 'insufficient_scope') {
           return credential
             ? { status: 'denied', reason: `the token server accepted the credential but did not grant repository:${target.repository}:pull` }
@@ -332,7 +350,8 @@ class LoginSession {
           return { status: 'unauthorized', reason: `the registry rejected the token${error ? ` (${error})` : ''} (HTTP 401)` };
         }
         if (!authorization.header) {
-          const schemes = ping.challenges.map((c) => c.scheme).filter((s) => s !== 'basic');
+          const offered = challenges.length > 0 ? challenges : ping.challenges;
+          const schemes = offered.map((c) => c.scheme).filter((s) => s !== 'basic');
           const unspoken = schemes.length > 0 ? ` (it offers ${schemes.join(', ')}, which this check does not speak)` : '';
           return { status: 'unauthorized', reason: `the registry requires credentials${unspoken} (HTTP 401)` };
         }
@@ -347,33 +366,67 @@ class LoginSession {
     }
   }
 
-  /** The Authorization header the challenge asks for: a Bearer token, Basic, or none. */
+  private head(url: string, authorization: SentAuthorization): Promise<Answer> {
+    const headers: Record<string, string> = { Accept: MANIFEST_MEDIA_TYPES.join(', ') };
+    if (authorization.header) headers.Authorization = authorization.header;
+    return this.send(url, 'HEAD', headers);
+  }
+
+  /** The Authorization header the challenges ask for: a Bearer token, Basic, or none. */
   private async authorize(
-    endpoint: Endpoint, ping: OpenPing, repository: string, credential?: LoginCredential,
+    endpoint: Endpoint, challenges: readonly AuthChallenge[], repository: string, credential?: LoginCredential,
   ): Promise<Authorization> {
-    const bearer = ping.challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
+    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
     if (bearer) {
-      const token = await this.token(endpoint, bearer, repository, credential);
-      return typeof token === 'string' ? { header: `Bearer ${token}`, bearer: true } : { failure: token };
+      const { key, entry } = this.token(endpoint, bearer, repository, credential);
+      const token = await entry.promise;
+      if (typeof token !== 'string') return { failure: token };
+      return { header: `Bearer ${token}`, bearer: { realm: bearer.params.realm, service: bearer.params.service, key, entry } };
     }
-    if (credential && ping.challenges.some((c) => c.scheme === 'basic')) {
-      return { header: basicAuth(credential), bearer: false };
+    if (credential && challenges.some((c) => c.scheme === 'basic')) {
+      return { header: basicAuth(credential) };
     }
-    return { bearer: false };
+    return {};
+  }
+
+  /**
+   * The authorization to send the HEAD with once more after its 401 challenged `challenges`, or undefined when sending
+   * it again could not change the answer: the same Basic credential, a token the registry found too narrow
+   * (`insufficient_scope`: the token server would grant the same again), or a challenge this check does not speak.
+   */
+  private async reauthorize(
+    endpoint: Endpoint, challenges: readonly AuthChallenge[], repository: string, sent: SentAuthorization, credential?: LoginCredential,
+  ): Promise<Authorization | undefined> {
+    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
+    if (bearer) {
+      const previous = sent.bearer;
+      if (previous && previous.realm === bearer.params.realm && previous.service === bearer.params.service) {
+        if (bearer.params.error === 'insufficient_scope') return undefined;
+        // the same realm refused its own token: stale (revoked, expired early, a clock apart); a new one is asked for
+        if (this.tokens.get(previous.key) === previous.entry) this.tokens.delete(previous.key);
+      }
+      return this.authorize(endpoint, [bearer], repository, credential);
+    }
+    if (credential && !sent.header?.startsWith('Basic ') && challenges.some((c) => c.scheme === 'basic')) {
+      return this.authorize(endpoint, challenges, repository, credential);
+    }
+    return undefined;
   }
 
   /** One token per (registry, realm, service, credential, repository); a failure is cached too, as it would repeat. */
-  private token(endpoint: Endpoint, challenge: AuthChallenge, repository: string, credential?: LoginCredential): Promise<string | Outcome> {
+  private token(
+    endpoint: Endpoint, challenge: AuthChallenge, repository: string, credential?: LoginCredential,
+  ): { readonly key: string; readonly entry: CachedToken } {
     const { realm, service } = challenge.params;
     const key = [endpoint.key, realm, service ?? '', credentialIdentity(credential), repository].join('\n');
     const cached = this.tokens.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.promise;
+    if (cached && cached.expiresAt > Date.now()) return { key, entry: cached };
     const entry: CachedToken = { promise: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
     entry.promise = this.fetchToken(realm, service, repository, credential, (seconds) => {
       entry.expiresAt = Date.now() + seconds * 1000 - TOKEN_REUSE_MARGIN_MS;
     });
     this.tokens.set(key, entry);
-    return entry.promise;
+    return { key, entry };
   }
 
   private async fetchToken(

@@ -2,6 +2,7 @@
 // constructs synthesizes (and over hand-written manifests for what the constructs refuse to make). What it prints is
 // judged for its layout (80 columns, colour only on a terminal), its exit status and, in every mode, for the absence of
 // every password in every form.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +14,7 @@ import { PrivateDeployment } from '../../lib/pods/private-deployment';
 import { PrivatePod } from '../../lib/pods/private-pod';
 import { leaksIn } from '../hostile/_expect';
 import { CliRun, CompiledCli, compileCli, runCompiledCli, runCompiledCliOnTty } from '../support/cli';
+import { startBlackHole } from '../support/login-check';
 
 // passwords that JSON, Go's JSON and base64 all write differently from the plain text
 const PASSWORDS = ['FAKE-ghcr-<pass>&"word"\\ü', 'FAKE-quay-password-42', 'FAKE-hub-password-\u2028x'];
@@ -273,10 +275,84 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     expect(b.stderr).toMatch(/^error: '.*bomb\.yml' is not valid YAML for a manifest: document 1 expands too many aliases/);
   });
 
+  it('--help says what the exit status depends on, as the commands do it', async () => {
+    const help = (await run(['--help'])).stdout.replace(/\s+/g, ' ');
+    // inspect: every image is covered, but a Secret is made twice; that problem alone makes it exit 1
+    const twice = fs.mkdtempSync(path.join(work, 'twice-'));
+    const auths = { 'ghcr.io': { username: 'jane', password: PASSWORDS[1] } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', namespace: 'apps' },
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } };
+    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, secret, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'ghcr.io/jane/app:v1' }] } }]
+      .map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+    const inspect = await run(['inspect', twice]);
+    expect(inspect.stdout).toMatch(/both make it/);
+    expect(inspect.stdout).toMatch(/: 1 by a pull secret, 0 public, 0 node, 0 NOT COVERED\n$/);
+    expect(inspect.status).toBe(1);
+    expect(help).toMatch(/ inspect 0 when it lists no problem; 1 when it lists any: an image NOT COVERED, and also a Secret made twice /);
+    expectNoPasswords(inspect);
+    // login-check: an image that is only skipped (the node's credentials) does not make it fail; no request is made
+    const node = fs.mkdtempSync(path.join(work, 'node-'));
+    fs.writeFileSync(path.join(node, 'a.yaml'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'eu.gcr.io/p/app:1' }] } }));
+    const check = await run(['login-check', '--node-image', '*.gcr.io', node]);
+    expect(check.stdout).toMatch(/\n1 image: 0 ok, 1 skipped, 0 failed\n$/);
+    expect(check.status).toBe(0);
+    expect(help).toMatch(/ login-check 0 when every image is ok or skipped /);
+  });
+
   it('--help prints the usage in 80 columns and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usage: cdk8s-private-registry inspect/);
     expect(longLines(r.stdout, 80)).toEqual([]);
+  });
+});
+
+describe('login-check ends with its report', () => {
+  // Node's fetch keeps a socket that is still connecting (TCP accepted, TLS never answered) open until its own connect
+  // time-out of 10 s, whatever --timeout says: the command must not wait for it. A hang check, not a speed test: the
+  // kill timer is far above --timeout 1 and far below those 10 s.
+  const KILL_AFTER_MS = 8_000;
+
+  it('exits by itself after --timeout 1 against a port that accepts and never answers, re-executed child included', async () => {
+    const blackHole = await startBlackHole();
+    const dir = fs.mkdtempSync(path.join(work, 'black-hole-'));
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: `${blackHole.host}/team/app:v1` }] } }));
+    // its own process group, so that the kill reaches the re-executed child as well
+    const child = spawn(process.execPath, [cli.main, 'login-check', '--timeout', '1', dir], {
+      cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), TMPDIR: os.tmpdir(),
+        NODE_PATH: path.join(__dirname, '..', '..', 'node_modules') },
+    });
+    let killed = false;
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    };
+    const timer = setTimeout(() => {
+      killed = true;
+      killGroup();
+    }, KILL_AFTER_MS);
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.resume();
+      const [status] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+        child.once('error', () => resolve([null, null]));
+        child.once('close', (code, signal) => resolve([code, signal]));
+      });
+      expect(killed).toBe(false);
+      expect(status).toBe(1);
+      expect(stdout.replace(/\s+/g, ' ')).toContain(`unreachable: no answer from https://${blackHole.host}/v2/ within 1000 ms`);
+    } finally {
+      clearTimeout(timer);
+      killGroup();
+      await blackHole.close();
+    }
   });
 });

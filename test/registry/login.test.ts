@@ -1,5 +1,10 @@
-import { describe, expect, test } from 'vitest';
+import { verify, X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkLogins, isLoopbackHost, LoginCredential, LoginOptions, MANIFEST_MEDIA_TYPES, registryApiHost } from '../../lib/registry/login';
+import { RunningTokenServer, startTokenServer } from '../support/token-server';
 
 // The decisions a real local registry cannot show (Docker Hub's host, hosts that are not loopback, 5xx answers,
 // broken token servers), with a scripted fetch. test/real-registry/login-check.test.ts judges the rest with real
@@ -208,6 +213,47 @@ describe('checkLogins with a scripted registry', () => {
     expect(result.detail).toMatch(/it offers negotiate, which this check does not speak/);
   });
 
+  test('a token the registry rejects is fetched anew once and the HEAD sent again: a stale token is not a verdict', async () => {
+    let issued = 0;
+    const { result, seen } = await checkOne('registry.internal:5000', (url, init) => {
+      if (url.pathname === '/v2/') return new Response('{}', { status: 401, headers: bearerChallenge });
+      if (url.host === 'auth.internal') return Response.json({ token: `FAKE-token-${++issued}` });
+      if (new Headers(init.headers).get('authorization') === 'Bearer FAKE-token-2') return new Response(null, { status: 200 });
+      return new Response(null, { status: 401, headers: { 'WWW-Authenticate': `${bearerChallenge['WWW-Authenticate']},error="invalid_token"` } });
+    });
+    expect(result.status).toBe('ok');
+    expect(seen.filter((r) => !r.startsWith('GET https://registry.internal'))).toEqual([
+      'GET https://auth.internal/token?service=registry.internal&scope=repository%3Ateam%2Fapp%3Apull [Basic]',
+      'HEAD https://registry.internal:5000/v2/team/app/manifests/v1 [Bearer]',
+      'GET https://auth.internal/token?service=registry.internal&scope=repository%3Ateam%2Fapp%3Apull [Basic]',
+      'HEAD https://registry.internal:5000/v2/team/app/manifests/v1 [Bearer]',
+    ]);
+  });
+
+  test('a registry that rejects every token gets one retry, not a loop', async () => {
+    const { result, seen } = await checkOne('registry.internal:5000', (url) => {
+      if (url.pathname === '/v2/') return new Response('{}', { status: 401, headers: bearerChallenge });
+      if (url.host === 'auth.internal') return Response.json({ token: 'FAKE-token' });
+      return new Response(null, { status: 401, headers: bearerChallenge });
+    });
+    expect(result).toMatchObject({ status: 'unauthorized', detail: expect.stringMatching(/the registry rejected the token \(HTTP 401\)$/) });
+    expect(seen.filter((r) => r.startsWith('HEAD'))).toHaveLength(2);
+  });
+
+  test('a registry whose ping is open and whose manifest challenges is authenticated per that challenge, once per HEAD', async () => {
+    const basicOnHead = { 'WWW-Authenticate': 'Basic realm="registry"' };
+    const { result, seen } = await checkOne('registry.internal:5000', (url, init) => {
+      if (url.pathname === '/v2/') return new Response('{}', { status: 200 });
+      return new Response(null, new Headers(init.headers).has('authorization') ? { status: 200 } : { status: 401, headers: basicOnHead });
+    });
+    expect(result.status).toBe('ok');
+    expect(seen).toEqual([
+      'GET https://registry.internal:5000/v2/',
+      'HEAD https://registry.internal:5000/v2/team/app/manifests/v1',
+      'HEAD https://registry.internal:5000/v2/team/app/manifests/v1 [Basic]',
+    ]);
+  });
+
   test('results come back in the order of the targets', async () => {
     const fake = scripted((url) => new Response(null, { status: url.pathname.endsWith('/b') ? 404 : 200 }));
     const results = await checkLogins(['a', 'b', 'a', 'b'].map((reference) => ({
@@ -243,5 +289,143 @@ describe('checkLogins input checks', () => {
       .rejects.toThrow(/target 0: 'repository' must be a repository path/);
     await expect(checkLogins(one({ reference: 'v1?x' }), { fetch: fakeFetch }))
       .rejects.toThrow(/target 0: 'reference' must be a tag or a digest/);
+  });
+});
+
+// A registry whose `GET /v2/` answers 200 to anyone (Nexus, Artifactory and Harbor with anonymous access do) and whose
+// manifests answer 401 with a challenge unless the right Authorization comes: the challenge of the ping says nothing,
+// so the credentials must be sent when the manifest HEAD asks for them, as containerd and docker do.
+interface OpenPingRegistry {
+  readonly host: string;
+  /** `METHOD PATH` and the scheme of the Authorization sent, if any, per request; never the value. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+async function startOpenPingRegistry(challenge: string, authorized: (authorization: string) => boolean): Promise<OpenPingRegistry> {
+  const requests: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((request, response) => {
+    const authorization = request.headers.authorization;
+    requests.push(`${request.method} ${request.url}${authorization ? ` [${authorization.split(' ')[0]}]` : ''}`);
+    if (request.url === '/v2/') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0' }).end('{}');
+    } else if (request.url !== '/v2/team/app/manifests/v1') {
+      response.writeHead(404).end();
+    } else if (authorization !== undefined && authorized(authorization)) {
+      response.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }).end();
+    } else {
+      response.writeHead(401, { 'WWW-Authenticate': challenge }).end();
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    host: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    requests,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Whether `authorization` is `Bearer JWT` signed by `certificate` for `service`, granting pull on team/app, not expired. */
+function grantsPull(authorization: string, certificate: X509Certificate, service: string): boolean {
+  const m = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(authorization);
+  if (!m || !verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), certificate.publicKey, Buffer.from(m[3], 'base64url'))) return false;
+  const claims = JSON.parse(Buffer.from(m[2], 'base64url').toString('utf8')) as {
+    aud?: string; exp?: number; access?: { type: string; name: string; actions: string[] }[];
+  };
+  return claims.aud === service && (claims.exp ?? 0) > Date.now() / 1000 &&
+    (claims.access ?? []).some((a) => a.type === 'repository' && a.name === 'team/app' && a.actions.includes('pull'));
+}
+
+describe('checkLogins against a registry whose ping is open and whose manifest challenges', () => {
+  const secretOf = (host: string, password: string): LoginCredential =>
+    ({ secret: 'regcred', server: host, username: 'FAKE-user', password });
+  const image = (host: string, credentials: LoginCredential[]) => [{ domain: host, repository: 'team/app', reference: 'v1', credentials }];
+
+  describe('with Basic', () => {
+    let registry: OpenPingRegistry;
+    const expected = `Basic ${Buffer.from('FAKE-user:FAKE-right-password').toString('base64')}`;
+
+    beforeAll(async () => {
+      registry = await startOpenPingRegistry('Basic realm="open-ping-registry"', (authorization) => authorization === expected);
+    });
+
+    afterAll(async () => {
+      await registry?.close();
+    });
+
+    test('the right password is ok: the HEAD is answered 401, then sent again with the credential', async () => {
+      registry.requests.length = 0;
+      const [result] = await checkLogins(image(registry.host, [secretOf(registry.host, 'FAKE-right-password')]));
+      expect(result).toMatchObject({ status: 'ok', credential: { secret: 'regcred', server: registry.host } });
+      expect(registry.requests).toEqual(['GET /v2/', 'HEAD /v2/team/app/manifests/v1', 'HEAD /v2/team/app/manifests/v1 [Basic]']);
+    });
+
+    test('a wrong password is unauthorized: the registry rejected it, after exactly one retry', async () => {
+      registry.requests.length = 0;
+      const [result] = await checkLogins(image(registry.host, [secretOf(registry.host, 'FAKE-wrong-password')]));
+      expect(result.status).toBe('unauthorized');
+      expect(result.detail).toBe(`secret 'regcred' (server '${registry.host}'): the registry rejected the credential (HTTP 401)`);
+      expect(JSON.stringify(result)).not.toContain('FAKE-wrong-password');
+      expect(registry.requests.filter((r) => r.startsWith('HEAD')))
+        .toEqual(['HEAD /v2/team/app/manifests/v1', 'HEAD /v2/team/app/manifests/v1 [Basic]']);
+    });
+
+    test('without a credential it is unauthorized: the registry requires credentials, and nothing is retried', async () => {
+      registry.requests.length = 0;
+      const [result] = await checkLogins(image(registry.host, []));
+      expect(result).toMatchObject({ status: 'unauthorized', detail: 'anonymous pull: the registry requires credentials (HTTP 401)' });
+      expect(registry.requests.filter((r) => r.startsWith('HEAD'))).toEqual(['HEAD /v2/team/app/manifests/v1']);
+    });
+  });
+
+  describe('with a Bearer token from the test token server', () => {
+    let tokenServer: RunningTokenServer;
+    let registry: OpenPingRegistry;
+
+    beforeAll(async () => {
+      tokenServer = await startTokenServer({
+        users: [{ username: 'FAKE-user', password: 'FAKE-right-password', grants: [{ repository: 'team/app', actions: ['pull'] }] }],
+      });
+      const certificate = new X509Certificate(fs.readFileSync(tokenServer.rootCertBundle));
+      const challenge = `Bearer realm="${tokenServer.realm}",service="${tokenServer.service}",scope="repository:team/app:pull"`;
+      registry = await startOpenPingRegistry(challenge, (authorization) => grantsPull(authorization, certificate, tokenServer.service));
+    });
+
+    afterAll(async () => {
+      await registry?.close();
+      await tokenServer?.stop();
+    });
+
+    test('the right password is ok: one token, then the HEAD sent again with it', async () => {
+      registry.requests.length = 0;
+      const before = tokenServer.requests.length;
+      const [result] = await checkLogins(image(registry.host, [secretOf(registry.host, 'FAKE-right-password')]));
+      expect(result).toMatchObject({ status: 'ok', credential: { secret: 'regcred', server: registry.host } });
+      expect(registry.requests).toEqual(['GET /v2/', 'HEAD /v2/team/app/manifests/v1', 'HEAD /v2/team/app/manifests/v1 [Bearer]']);
+      expect(tokenServer.requests.slice(before).map((r) => [r.account, r.scopes, r.status]))
+        .toEqual([['FAKE-user', ['repository:team/app:pull'], 200]]);
+    });
+
+    test('a wrong password is unauthorized: the token server rejected it, and the HEAD is not sent again', async () => {
+      registry.requests.length = 0;
+      const before = tokenServer.requests.length;
+      const [result] = await checkLogins(image(registry.host, [secretOf(registry.host, 'FAKE-wrong-password')]));
+      expect(result.status).toBe('unauthorized');
+      expect(result.detail).toMatch(/the token server http:\/\/127\.0\.0\.1:\d+\/token rejected the credential \(HTTP 401\)$/);
+      expect(tokenServer.requests.slice(before).map((r) => [r.account, r.status])).toEqual([['rejected', 401]]);
+      expect(registry.requests.filter((r) => r.startsWith('HEAD'))).toEqual(['HEAD /v2/team/app/manifests/v1']);
+    });
   });
 });
