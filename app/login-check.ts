@@ -22,7 +22,12 @@ export function loginCheckRequested(env: { [name: string]: string | undefined })
     `${JSON.stringify(value.slice(0, 20))}; set it to 1 or unset it`);
 }
 
-/** Runs the login check over the manifests in `outdir` and sets the process' exit status to 1 when an image fails. */
+/**
+ * Runs the login check over the manifests in `outdir`, then ends the process once stderr has taken the report: with
+ * status 1 when an image fails. It does not wait for the event loop to empty, because Node's built-in fetch keeps a
+ * socket that is still connecting (a port that accepts TCP and never answers TLS) open for 10 s after the request's
+ * time-out aborted it.
+ */
 export async function runLoginCheck(outdir: string): Promise<void> {
   const out = streamOutput(process.stderr, process.env);
   let status: number;
@@ -34,5 +39,7 @@ export async function runLoginCheck(outdir: string): Promise<void> {
     process.stderr.write(`error: login check: ${e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e)}\n`);
     status = EXIT_USAGE;
   }
-  if (status !== 0) process.exitCode = 1;
+  const code = status === 0 ? 0 : 1;
+  process.exitCode = code;
+  process.stderr.write('', () => process.exit(code));
 }
