@@ -224,11 +224,6 @@ export function matchNodeProviders(providers: readonly NodeCredentialProvider[],
   return matches;
 }
 
-/** The first provider, in config order, whose `matchImages` covers the image, or undefined when none does. */
-export function matchNodeProvider(providers: readonly NodeCredentialProvider[], image: ImageReference): NodeProviderMatch | undefined {
-  return matchNodeProviders(providers, image)[0];
-}
-
 /**
  * Why the kubelet would not invoke a matching service-account-token provider for a pod, or undefined when it would
  * (or when the service account's annotations are unknown and so cannot be judged). A provider without

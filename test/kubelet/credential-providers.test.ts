@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  NodeCredentialProvider, matchNodeProvider, matchNodeProviders, nodeImagesProvider, parseCredentialProviderConfig, readCredentialProviderConfig,
+  NodeCredentialProvider, matchNodeProviders, nodeImagesProvider, parseCredentialProviderConfig, readCredentialProviderConfig,
   serviceAccountProblem,
 } from '../../lib/kubelet/credential-providers';
 import { parseGoDuration } from '../../lib/go/duration';
@@ -177,7 +177,7 @@ describe('the documentation\'s example config', () => {
     ['nginx', undefined],
   ])('matches %s to %s', (target, provider) => {
     const providers = parseCredentialProviderConfig(documentationConfig('v1'), 'providers.yaml');
-    expect(matchNodeProvider(providers, parseImageReference(target))?.provider.name).toBe(provider);
+    expect(matchNodeProviders(providers, parseImageReference(target))[0]?.provider.name).toBe(provider);
   });
 });
 
@@ -261,7 +261,7 @@ describe('matchImages, judged by Go', () => {
 
   it.each(MATCH_TABLE)('%s → %s: %s', (pattern, image, expected) => {
     const provider: NodeCredentialProvider = { name: 'p', source: 'test', matchImages: [pattern] };
-    expect(matchNodeProvider([provider], parseImageReference(image))?.pattern).toBe(expected ? pattern : undefined);
+    expect(matchNodeProviders([provider], parseImageReference(image))[0]?.pattern).toBe(expected ? pattern : undefined);
   });
 });
 
@@ -519,7 +519,7 @@ describe('matchNodeProviders', () => {
   it('returns every provider the kubelet asks, in config order, each with its first matching pattern', () => {
     const matches = matchNodeProviders(providers, parseImageReference('registry.example.com/team/app'));
     expect(matches.map((m) => [m.provider.name, m.pattern])).toEqual([['wide', '*.example.com'], ['team', 'registry.example.com/team']]);
-    expect(matchNodeProvider(providers, parseImageReference('registry.example.com/team/app'))?.provider.name).toBe('wide');
+    expect(matchNodeProviders(providers, parseImageReference('registry.example.com/team/app'))[0]?.provider.name).toBe('wide');
     expect(matchNodeProviders(providers, parseImageReference('ghcr.io/org/app'))).toEqual([]);
   });
 });
@@ -561,7 +561,7 @@ describe('nodeImagesProvider', () => {
   it('makes one provider of a plain pattern list', () => {
     const p = nodeImagesProvider(['*.dkr.ecr.*.amazonaws.com', '*.azurecr.io'], 'PrivatePod \'app/pod\'');
     expect(p).toEqual({ name: 'nodeImages', source: 'PrivatePod \'app/pod\'', matchImages: ['*.dkr.ecr.*.amazonaws.com', '*.azurecr.io'] });
-    expect(matchNodeProvider([p], parseImageReference('x.azurecr.io/app'))?.pattern).toBe('*.azurecr.io');
+    expect(matchNodeProviders([p], parseImageReference('x.azurecr.io/app'))[0]?.pattern).toBe('*.azurecr.io');
   });
 
   it.each<[string, unknown, RegExp]>([
