@@ -53,7 +53,7 @@ export function readDockerConfigFile(options: DockerConfigFileOptions = {}): Doc
 
 /**
  * Parses a `.dockerconfigjson` payload, `{"auths": {SERVER: {...}}}`. It runs no credential helper: an entry that
- * needs one is an error (use `readDockerConfigFile`).
+ * needs one is an error (`DockerConfig.fromFile` runs helpers).
  */
 export function parseDockerConfigJson(text: string, options: DockerConfigTextOptions = {}): DockerConfigEntry[] {
   const { label, servers } = textOptions(text, options, 'DockerConfig.fromDockerConfigJson', '.dockerconfigjson text');
@@ -133,14 +133,15 @@ function parseConfig(text: string, label: string, shape: 'file' | 'payload' | 'c
   }
   if (shape === 'cfg') {
     if (isObject(value.auths)) {
-      throw new Error(`${label} has an 'auths' map, so it is a .dockerconfigjson, not a legacy .dockercfg; parse it with parseDockerConfigJson`);
+      throw new Error(`${label} has an 'auths' map, so it is a .dockerconfigjson, not a legacy .dockercfg; ` +
+        'read it with DockerConfig.fromDockerConfigJson(text)');
     }
     return { auths: parseAuths(value, label), credHelpers: new Map() };
   }
   // docker's own file may have no 'auths' at all (only helpers, or nothing yet); a payload must have one
   if (shape === 'payload' && value.auths === undefined) {
     throw new Error(`${label} has no 'auths' map; expected {"auths": {SERVER: {"auth": ...}}} ` +
-      '(a bare map of servers is the legacy .dockercfg format: parse it with parseDockerCfg)');
+      '(a bare map of servers is the legacy .dockercfg format: read it with DockerConfig.fromDockerCfg(text))');
   }
   if (value.auths !== undefined && !isObject(value.auths)) {
     throw new Error(`${label}: 'auths' must be a json object {SERVER: {...}}, got ${jsonKind(value.auths)}`);
@@ -243,7 +244,7 @@ function resolveEntries(config: ParsedConfig, label: string, servers: string[] |
     const program = helperProgram(helper.name);
     if (run === undefined) {
       throw new Error(`${where}: its credentials live in the credential helper '${program}' (${helper.configKey}), ` +
-        'which only readDockerConfigFile runs; read the docker config file with readDockerConfigFile, or pass the credentials directly');
+        'which only DockerConfig.fromFile() runs; read the docker config file with DockerConfig.fromFile(), or pass the credentials directly');
     }
     const creds = helperGet(helper, server, run, where);
     if (creds === undefined) {

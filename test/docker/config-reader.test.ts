@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
 import { DockerConfigEntry } from '../../lib/docker/credentials';
 import { defaultDockerConfigPath, parseDockerCfg, parseDockerConfigJson, readDockerConfigFile } from '../../lib/docker/config-reader';
-import { DockerConfigFileOptions } from '../../lib/docker/docker-config';
+import { DockerConfig, DockerConfigFileOptions } from '../../lib/docker/docker-config';
 
 // fake credentials only; every thrown message is collected and checked for them at the end
 const PASSWORD = 'Fake-Pa55word:with:colons';
@@ -328,17 +328,27 @@ describe('payload text', () => {
 
   it('fails when a .dockerconfigjson has no auths', () => {
     expect(thrown(() => parseDockerConfigJson(JSON.stringify({ 'ghcr.io': { auth: AUTH } }))))
-      .toMatch(/^\.dockerconfigjson text has no 'auths' map; .*parse it with parseDockerCfg/);
+      .toMatch(/^\.dockerconfigjson text has no 'auths' map; .*read it with DockerConfig\.fromDockerCfg\(text\)/);
   });
 
   it('fails when a .dockercfg has auths', () => {
     expect(thrown(() => parseDockerCfg(JSON.stringify({ auths: { 'ghcr.io': { auth: AUTH } } }), { source: 'old.dockercfg' })))
-      .toMatch(/^old\.dockercfg has an 'auths' map, so it is a \.dockerconfigjson/);
+      .toMatch(/^old\.dockercfg has an 'auths' map, so it is a \.dockerconfigjson, not a legacy \.dockercfg; read it with DockerConfig\.fromDockerConfigJson\(text\)$/);
   });
 
   it('fails when a .dockerconfigjson needs a credential helper', () => {
     expect(thrown(() => parseDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'good' }))))
-      .toMatch(/server 'ghcr\.io': its credentials live in the credential helper 'docker-credential-good' .* which only readDockerConfigFile runs/);
+      .toMatch(/server 'ghcr\.io': its credentials live in the credential helper 'docker-credential-good' .* which only DockerConfig\.fromFile\(\) runs; .*read the docker config file with DockerConfig\.fromFile\(\)/);
+  });
+
+  it('fails with the public name of the other reader, never an internal function', () => {
+    // the repro of the review: a .dockerconfigjson given to DockerConfig.fromDockerCfg
+    const message = thrown(() => DockerConfig.fromDockerCfg('{"auths":{}}'));
+    expect(message).toMatch(/use DockerConfig\.fromDockerConfigJson\(text\)|read it with DockerConfig\.fromDockerConfigJson\(text\)/);
+    for (const m of [message, thrown(() => DockerConfig.fromDockerConfigJson('{"ghcr.io":{}}')),
+      thrown(() => DockerConfig.fromDockerConfigJson('{"auths":{"ghcr.io":{}},"credsStore":"good"}'))]) {
+      expect(m).not.toMatch(/parseDockerCfg|parseDockerConfigJson|readDockerConfigFile/);
+    }
   });
 
   it('fails when the text is not a json object', () => {
