@@ -34,6 +34,14 @@ export class RegistryEntries {
         'DockerConfig.fromDockerConfigJson(text) or DockerConfig.fromDockerCfg(text), or leave it out and give server, username and password');
     }
     const dockerConfig = props.dockerConfig;
+    if (dockerConfig && props.username === undefined && props.password === undefined) {
+      // server and email describe the one more registry that username and password add: alone they would be dropped
+      const extra = (['server', 'email'] as const).filter((f) => props[f] !== undefined).map((f) => `'${f}'`);
+      if (extra.length > 0) {
+        throw new Error(`${context}: ${extra.join(' and ')} ${extra.length === 1 ? 'is' : 'are'} given with 'dockerConfig' but 'username' and ` +
+          `'password' are not; give 'username' and 'password' too (one more registry besides the docker config's), or remove ${extra.join(' and ')}`);
+      }
+    }
     const entries = new RegistryEntries(context, urls);
     for (const entry of dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
     if (!dockerConfig || props.username !== undefined || props.password !== undefined) {
