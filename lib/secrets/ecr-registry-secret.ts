@@ -163,6 +163,16 @@ function ecrAuth(props: EcrRegistrySecretProps, context: string): { [key: string
     throw new Error(`${context}: 'serviceAccountName' and 'accessKeySecretName' must not both be set, got both; ` +
       'keep the service account (irsa) or the access-key secret');
   }
+  if (props.accessKeySecretName === undefined) {
+    // the key fields only name keys of that Secret: without it they would be dropped silently
+    for (const field of ['accessKeyIdKey', 'secretAccessKeyKey', 'sessionTokenKey'] as const) {
+      if (props[field] === undefined) continue;
+      throw new Error(props.serviceAccountName !== undefined
+        ? `${context}: '${field}' needs 'accessKeySecretName', got none ('serviceAccountName' authenticates instead, which uses no keys); ` +
+          `remove '${field}', or replace 'serviceAccountName' with 'accessKeySecretName'`
+        : `${context}: '${field}' needs 'accessKeySecretName', got none; name the Secret that holds the keys or remove '${field}'`);
+    }
+  }
   if (props.serviceAccountName !== undefined) {
     checkDns1123Subdomain(props.serviceAccountName, 'serviceAccountName', context);
     return { jwt: { serviceAccountRef: { name: props.serviceAccountName } } };
@@ -178,11 +188,6 @@ function ecrAuth(props: EcrRegistrySecretProps, context: string): { [key: string
         sessionTokenSecretRef: props.sessionTokenKey !== undefined ? ref('sessionTokenKey', props.sessionTokenKey, '') : undefined,
       },
     };
-  }
-  for (const field of ['accessKeyIdKey', 'secretAccessKeyKey', 'sessionTokenKey'] as const) {
-    if (props[field] !== undefined) {
-      throw new Error(`${context}: '${field}' needs 'accessKeySecretName', got none; name the Secret that holds the keys or remove '${field}'`);
-    }
   }
   return undefined;
 }
