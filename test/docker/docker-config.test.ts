@@ -87,6 +87,8 @@ describe('PrivateRegistrySecret with dockerConfig', () => {
     const dir = configDir({ auths: { 'ghcr.io': { auth: auth('jane', 'FAKE-1') } } });
     expect(() => new PrivateRegistrySecret(Testing.chart(), 'regcred', {
       dockerConfig: DockerConfig.fromFile({ env: { DOCKER_CONFIG: dir } }), server: 'ghcr.io', username: 'x', password: 'FAKE-9',
-    })).toThrow(/server 'ghcr.io' was added twice/);
+    })).toThrow(new RegExp("^PrivateRegistrySecret 'regcred': server 'ghcr.io' was added twice \\(first by 'dockerConfig', then by " +
+      "'server'/'username'/'password'\\); a Secret holds one entry per server: remove 'server', 'username' and 'password', or leave " +
+      "'ghcr.io' out of the docker config with its 'servers' option$"));
   });
 });

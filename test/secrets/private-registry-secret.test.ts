@@ -106,7 +106,7 @@ describe('PrivateRegistrySecret', () => {
       const chart = Testing.chart();
       const s = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'jane', password: FAKE });
       const message = errorMessage(() => s.addRegistry({ server: 'ghcr.io', username: 'other', password: FAKE + '2' }));
-      expect(message).toMatch(/server 'ghcr.io' was added twice/);
+      expect(message).toMatch(/server 'ghcr.io' was added twice \(first by 'server'\/'username'\/'password', then by addRegistry\); .*remove that addRegistry call/);
       expect(message).not.toContain(FAKE);
       expect(s.servers).toEqual(['ghcr.io']);
     });
