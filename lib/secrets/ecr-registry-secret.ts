@@ -5,7 +5,7 @@ import { goJsonString } from '../go/json';
 import { checkMetadata } from '../input/metadata';
 import { checkDns1123Subdomain, optionalDuration, optionalString, quote, requireObject, requireString } from '../input/values';
 import { SERVERS_ANNOTATION } from '../check/annotations';
-import { ESO_GENERATORS_API_VERSION, checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, targetSpec } from './_eso';
+import { ESO_GENERATORS_API_VERSION, TemplatePart, checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, targetSpec } from './_eso';
 import { ExternalRegistrySecretOptions } from './external-secrets-options';
 import { RegistrySecretBase } from './registry-secret';
 
@@ -145,8 +145,7 @@ export class EcrRegistrySecret extends RegistrySecretBase {
     const host = accountId !== undefined ? `${accountId}.dkr.ecr.${region}.${ecrDomain(region)}` : undefined;
     this.servers = host !== undefined ? [host] : undefined;
     if (host !== undefined) resource.metadata.addAnnotation(SERVERS_ANNOTATION, host);
-    // the token's proxy_endpoint is 'https://HOST'; kubectl-style keys are bare hosts
-    const server = host !== undefined ? { text: goJsonString(host) } : { action: '.proxy_endpoint | trimPrefix "https://" | toJson' };
+    const server: TemplatePart = host !== undefined ? { text: goJsonString(host) } : { action: 'ecrServer' };
     Object.assign(spec, {
       refreshInterval: formatGoDuration(refresh.toMilliseconds()),
       target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(server, false, delimiters), delimiters),
