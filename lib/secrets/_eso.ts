@@ -101,8 +101,8 @@ export function checkDelimiters(left: unknown, right: unknown, context: string):
   const hit = inside.find(([expression]) => expression.includes(d.right));
   if (hit) {
     throw new Error(`${context}: 'templateRightDelimiter' ${JSON.stringify(d.right)} occurs inside an action of the .dockerconfigjson ` +
-      `template (${hit[1]}), which it would end early; choose a right delimiter that is none of letters, digits, '.', '|', '%', ':', '/' ` +
-      'and not part of the left delimiter, such as \'}}\', \'>>\' or \']]\'');
+      `template (${hit[1]}), which it would end early; choose a right delimiter without letters, digits, '.', '|', '%', ':', '/' ` +
+      'or \'_\' that is not part of the left delimiter, such as \'}}\', \'>>\' or \']]\'');
   }
   return d;
 }

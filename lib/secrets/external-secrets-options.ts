@@ -48,7 +48,7 @@ export interface ExternalRegistrySecretOptions {
 
   /**
    * The right template delimiter the operator runs with (its `--template-right-delimiter` flag). It must not occur
-   * in the expressions of the template's actions (letters, digits, '.', '|', '%', ':', '/'), where it would end an
+   * in the expressions of the template's actions (letters, digits, '.', '|', '%', ':', '/', '_'), where it would end an
    * action early, nor in the left delimiter.
    *
    * @default '}}'
