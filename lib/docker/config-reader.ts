@@ -7,7 +7,7 @@
  *
  * @see https://docs.docker.com/reference/cli/docker/login/#credential-stores
  */
-import { homedir } from 'os';
+import { userInfo } from 'os';
 import { join } from 'path';
 import { compareUtf8 } from '../go/json';
 import { HelperRef, HelperRunOptions, IDENTITY_TOKEN_USERNAME, helperGet, helperList, helperProgram } from './credential-helper';
@@ -21,12 +21,25 @@ import { describeType, optionalDuration, optionalString, optionalStringList, req
 /** How long a credential helper may take per call before it is killed, in milliseconds. */
 const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
 
-/** Where docker itself reads its config: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
+/**
+ * Where docker itself reads its config: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`, both read
+ * from `env` (which replaces `process.env` when given).
+ */
 export function defaultDockerConfigPath(env?: Record<string, string>): string {
   const vars: Record<string, string | undefined> = env ?? process.env;
   if (vars.DOCKER_CONFIG) return join(vars.DOCKER_CONFIG, 'config.json');
-  // docker's homedir.Get: $HOME, and the user database only when HOME is empty
-  return join(vars.HOME || homedir(), '.docker', 'config.json');
+  // docker's homedir.Get: $HOME, and the user database only when HOME is empty. Not os.homedir(), which reads
+  // process.env.HOME: a given env without HOME would then read the process's config after all.
+  return join(vars.HOME || userHome(), '.docker', 'config.json');
+}
+
+function userHome(): string {
+  try {
+    return userInfo().homedir;
+  } catch {
+    throw new Error('cannot find the docker config: HOME is not set and the user database has no home directory for this user; ' +
+      'set HOME or DOCKER_CONFIG, or pass \'path\'');
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import { Duration } from 'cdk8s';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { tmpdir, userInfo } from 'os';
 import { join } from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
@@ -90,6 +90,28 @@ describe('defaultDockerConfigPath', () => {
   it('falls back to ~/.docker/config.json', () => {
     expect(defaultDockerConfigPath({ HOME: '/home/u' })).toBe('/home/u/.docker/config.json');
     expect(defaultDockerConfigPath({ DOCKER_CONFIG: '', HOME: '/home/u' })).toBe('/home/u/.docker/config.json');
+  });
+
+  it('reads HOME from the given env only: a fake HOME there is used, the process\'s HOME never', () => {
+    const fakeHome = join(dir, 'fake-home');
+    const processHome = join(dir, 'process-home');
+    for (const [home, server] of [[fakeHome, 'fake-home.example'], [processHome, 'process-home.example']]) {
+      mkdirSync(join(home, '.docker'), { recursive: true });
+      writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [server]: { auth: AUTH } } }));
+    }
+    const saved = process.env.HOME;
+    process.env.HOME = processHome;
+    try {
+      expect(readDockerConfigFile({ env: { HOME: fakeHome, PATH: '/usr/bin:/bin' } }).map((e) => e.server)).toEqual(['fake-home.example']);
+      // no HOME in the env: the user database's home, as docker's homedir.Get does, not process.env.HOME
+      expect(defaultDockerConfigPath({ PATH: '/usr/bin:/bin' })).toBe(join(userInfo().homedir, '.docker', 'config.json'));
+      expect(defaultDockerConfigPath({ PATH: '/usr/bin:/bin', HOME: '' })).toBe(join(userInfo().homedir, '.docker', 'config.json'));
+      // no env at all: the process's environment, HOME included
+      expect(defaultDockerConfigPath()).toBe(join(processHome, '.docker', 'config.json'));
+    } finally {
+      if (saved === undefined) delete process.env.HOME;
+      else process.env.HOME = saved;
+    }
   });
 
   it('is where readDockerConfigFile looks when no path is given', () => {
