@@ -111,7 +111,10 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
    * Refused: the Secret holds only `.dockerconfigjson`, under `data` (kplus' `stringData` is not written at all, so
    * a value added here would be dropped silently).
    */
-  public override addStringData(key: string, _value: string): void {
+  public override addStringData(key: string, value: string): void {
+    // unused, but named as in cdk8s-plus: jsii publishes parameter names, and other languages pass them as named
+    // arguments; `void` marks it used for noUnusedParameters and the linter
+    void value;
     throw new Error(`PrivateRegistrySecret '${this.node.path}': cannot add '${key}': a kubernetes.io/dockerconfigjson Secret written ` +
       'by this library holds only .dockerconfigjson; put other values into a separate kplus.Secret');
   }
