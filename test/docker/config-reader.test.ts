@@ -307,6 +307,29 @@ describe('credential helpers', () => {
     expect(message).toMatch(/or remove "credsStore": "nosuchhelper" from the docker config/);
   });
 
+  it('skips a non-executable file and a directory of the helper\'s name earlier on PATH, as Go\'s exec.LookPath does', () => {
+    const early = join(dir, 'early-bin');
+    mkdirSync(join(early, 'docker-credential-good'), { recursive: true });
+    const plain = join(dir, 'plain-bin');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'docker-credential-good'), '#!/bin/sh\nexit 7\n');
+    chmodSync(join(plain, 'docker-credential-good'), 0o644);
+    const entries = readDockerConfigFile({ path: writeConfig({ credsStore: 'good' }), servers: ['ghcr.io'],
+      env: { PATH: `${early}:${plain}:${bin}:/usr/bin:/bin`, HOME: dir } });
+    expect(entries.map((e) => [e.server, e.username])).toEqual([['ghcr.io', 'helper-user']]);
+  });
+
+  it('fails when the helper on PATH is only a file without execute permission, naming it', () => {
+    const plain = join(dir, 'plain-only-bin');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'docker-credential-plain'), '#!/bin/sh\nexit 7\n');
+    chmodSync(join(plain, 'docker-credential-plain'), 0o644);
+    const message = thrown(() => readDockerConfigFile({ path: writeConfig({ credsStore: 'plain' }), servers: ['ghcr.io'],
+      env: { PATH: `${plain}:/usr/bin:/bin`, HOME: dir } }));
+    expect(message).toMatch(/the credential helper program 'docker-credential-plain' .* was not found on PATH as an executable file; /);
+    expect(message).toMatch(new RegExp(`'${join(plain, 'docker-credential-plain').replace(/[.]/g, '\\.')}' is not executable: fix its permissions \\(chmod \\+x\\)`));
+  });
+
   it('fails when listing a missing credsStore helper', () => {
     expect(thrown(() => read({ credsStore: 'nosuchhelper' }))).toMatch(/'docker-credential-nosuchhelper' .* was not found on PATH/);
   });
