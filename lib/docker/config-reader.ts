@@ -61,7 +61,8 @@ export function readDockerConfigFile(options: DockerConfigFileOptions = {}): Doc
   }
   const servers = optionalStringList(o.servers, 'servers', where, '[\'ghcr.io\']');
   const config = parseConfig(readConfigText(file, label), label, 'file');
-  return resolveEntries(config, label, servers, { env, timeoutMs: Math.ceil(timeoutMs) });
+  // whole already: optionalDuration refuses a fraction of a millisecond
+  return resolveEntries(config, label, servers, { env, timeoutMs });
 }
 
 /**

@@ -27,9 +27,6 @@ export class RegistryEntries {
 
   /**
    * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
-   */
-  /**
-   * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
    * @param urls parses registry keys (the app's, which remembers them)
    */
   constructor(private readonly context: string, private readonly urls: UrlParser = PLAIN_URL_PARSER) {}
