@@ -28,6 +28,9 @@ export function secretHashSuffix(name: string, type: string, data: Record<string
   return [...hex.slice(0, 10)].map((c) => CONSONANTS[c] ?? c).join('');
 }
 
+/** How many characters `hashedSecretName` adds to a name: '-' and the 10-character suffix. */
+export const HASH_SUFFIX_LENGTH = 11;
+
 /** `NAME-SUFFIX`, the name `kubectl create secret ... --append-hash` gives the Secret (see `secretHashSuffix`). */
 export function hashedSecretName(name: string, type: string, data: Record<string, string>, immutable?: boolean): string {
   return `${name}-${secretHashSuffix(name, type, data, immutable)}`;

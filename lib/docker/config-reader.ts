@@ -7,7 +7,7 @@
  *
  * @see https://docs.docker.com/reference/cli/docker/login/#credential-stores
  */
-import { homedir } from 'os';
+import { userInfo } from 'os';
 import { join } from 'path';
 import { compareUtf8 } from '../go/json';
 import { HelperRef, HelperRunOptions, IDENTITY_TOKEN_USERNAME, helperGet, helperList, helperProgram } from './credential-helper';
@@ -22,12 +22,25 @@ import { describeType, optionalDuration, optionalString, optionalStringList, req
 /** How long a credential helper may take per call before it is killed, in milliseconds. */
 const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
 
-/** Where docker itself reads its config: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
+/**
+ * Where docker itself reads its config: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`, both read
+ * from `env` (which replaces `process.env` when given).
+ */
 export function defaultDockerConfigPath(env?: Record<string, string>): string {
   const vars: Record<string, string | undefined> = env ?? process.env;
   if (vars.DOCKER_CONFIG) return join(vars.DOCKER_CONFIG, 'config.json');
-  // docker's homedir.Get: $HOME, and the user database only when HOME is empty
-  return join(vars.HOME || homedir(), '.docker', 'config.json');
+  // docker's homedir.Get: $HOME, and the user database only when HOME is empty. Not os.homedir(), which reads
+  // process.env.HOME: a given env without HOME would then read the process's config after all.
+  return join(vars.HOME || userHome(), '.docker', 'config.json');
+}
+
+function userHome(): string {
+  try {
+    return userInfo().homedir;
+  } catch {
+    throw new Error('cannot find the docker config: HOME is not set and the user database has no home directory for this user; ' +
+      'set HOME or DOCKER_CONFIG, or pass \'path\'');
+  }
 }
 
 /**
@@ -49,12 +62,13 @@ export function readDockerConfigFile(options: DockerConfigFileOptions = {}): Doc
   }
   const servers = optionalStringList(o.servers, 'servers', where, '[\'ghcr.io\']');
   const config = parseConfig(readConfigText(file, label), label, 'file');
-  return resolveEntries(config, label, servers, { env, timeoutMs: Math.ceil(timeoutMs) });
+  // whole already: optionalDuration refuses a fraction of a millisecond
+  return resolveEntries(config, label, servers, { env, timeoutMs });
 }
 
 /**
  * Parses a `.dockerconfigjson` payload, `{"auths": {SERVER: {...}}}`. It runs no credential helper: an entry that
- * needs one is an error (use `readDockerConfigFile`).
+ * needs one is an error (`DockerConfig.fromFile` runs helpers).
  */
 export function parseDockerConfigJson(text: string, options: DockerConfigTextOptions = {}): DockerConfigEntry[] {
   const { label, servers } = textOptions(text, options, 'DockerConfig.fromDockerConfigJson', '.dockerconfigjson text');
@@ -134,14 +148,15 @@ function parseConfig(text: string, label: string, shape: 'file' | 'payload' | 'c
   }
   if (shape === 'cfg') {
     if (isObject(value.auths)) {
-      throw new Error(`${label} has an 'auths' map, so it is a .dockerconfigjson, not a legacy .dockercfg; parse it with parseDockerConfigJson`);
+      throw new Error(`${label} has an 'auths' map, so it is a .dockerconfigjson, not a legacy .dockercfg; ` +
+        'read it with DockerConfig.fromDockerConfigJson(text)');
     }
     return { auths: parseAuths(value, label), credHelpers: new Map() };
   }
   // docker's own file may have no 'auths' at all (only helpers, or nothing yet); a payload must have one
   if (shape === 'payload' && value.auths === undefined) {
     throw new Error(`${label} has no 'auths' map; expected {"auths": {SERVER: {"auth": ...}}} ` +
-      '(a bare map of servers is the legacy .dockercfg format: parse it with parseDockerCfg)');
+      '(a bare map of servers is the legacy .dockercfg format: read it with DockerConfig.fromDockerCfg(text))');
   }
   if (value.auths !== undefined && !isObject(value.auths)) {
     throw new Error(`${label}: 'auths' must be a json object {SERVER: {...}}, got ${jsonKind(value.auths)}`);
@@ -244,7 +259,7 @@ function resolveEntries(config: ParsedConfig, label: string, servers: string[] |
     const program = helperProgram(helper.name);
     if (run === undefined) {
       throw new Error(`${where}: its credentials live in the credential helper '${program}' (${helper.configKey}), ` +
-        'which only readDockerConfigFile runs; read the docker config file with readDockerConfigFile, or pass the credentials directly');
+        'which only DockerConfig.fromFile() runs; read the docker config file with DockerConfig.fromFile(), or pass the credentials directly');
     }
     const creds = helperGet(helper, server, run, where);
     if (creds === undefined) {

@@ -8,7 +8,7 @@
  * @see https://github.com/docker/docker-credential-helpers
  */
 import { spawnSync } from 'child_process';
-import { accessSync, constants, existsSync } from 'fs';
+import { accessSync, constants, statSync } from 'fs';
 import { delimiter, join } from 'path';
 
 /** How to run helpers. @internal */
@@ -86,8 +86,12 @@ interface HelperResult {
 function runHelper(helper: HelperRef, action: string, input: string, run: HelperRunOptions, where: string): HelperResult {
   const program = helperProgram(helper.name);
   const command = `'${program} ${action}'`;
-  const path = findOnPath(program, run.env.PATH);
+  const { path, notExecutable } = findOnPath(program, run.env.PATH);
   if (path === undefined) {
+    if (notExecutable !== undefined) {
+      throw new Error(`${where}: the credential helper program '${program}' (named by ${helper.configKey}) was not found on PATH as an ` +
+        `executable file; '${notExecutable}' is not executable: fix its permissions (chmod +x), or install '${program}'`);
+    }
     throw new Error(`${where}: the credential helper program '${program}' (named by ${helper.configKey}) was not found on PATH; ` +
       `install '${program}'${helper.name === 'pass' ? ' (Debian package golang-docker-credential-helpers)' : ''}, ` +
       `or remove ${helper.configKey} from the docker config and log in again`);
@@ -133,14 +137,28 @@ function runHelper(helper: HelperRef, action: string, input: string, run: Helper
 // util-linux' setsid, where there is one (every Linux machine the kubelet runs on has it; elsewhere helpers run plainly)
 const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => isExecutable(p));
 
-/** The program's path on PATH, as execvp finds it, or undefined. */
-function findOnPath(program: string, pathVar: string | undefined): string | undefined {
+/**
+ * The program's path on PATH as docker finds it (Go's exec.LookPath): the first regular file this user may execute,
+ * so that a directory or a file without execute permission earlier on PATH does not hide a working helper. Without
+ * one, the first non-executable file of that name, for the message.
+ */
+function findOnPath(program: string, pathVar: string | undefined): { path?: string; notExecutable?: string } {
+  let notExecutable: string | undefined;
   for (const dir of (pathVar ?? '').split(delimiter)) {
+    // LookPath reads an empty entry as '.', and since Go 1.19 refuses what it finds there (exec.ErrDot)
     if (dir === '') continue;
     const candidate = join(dir, program);
-    if (existsSync(candidate)) return candidate;
+    let isFile: boolean;
+    try {
+      isFile = statSync(candidate).isFile();
+    } catch {
+      continue;
+    }
+    if (!isFile) continue;
+    if (isExecutable(candidate)) return { path: candidate };
+    notExecutable ??= candidate;
   }
-  return undefined;
+  return { notExecutable };
 }
 
 function isExecutable(path: string): boolean {

@@ -7,7 +7,8 @@ export interface DockerConfigFileOptions {
   /**
    * The docker config file.
    *
-   * @default - `$DOCKER_CONFIG/config.json` when DOCKER_CONFIG is set (it names a directory), else `~/.docker/config.json`
+   * @default - `$DOCKER_CONFIG/config.json` when DOCKER_CONFIG is set (it names a directory), else
+   * `$HOME/.docker/config.json`, both read from `env`
    */
   readonly path?: string;
 
@@ -30,7 +31,8 @@ export interface DockerConfigFileOptions {
 
   /**
    * The environment: where DOCKER_CONFIG and HOME are read, and the whole environment of credential helpers (its PATH
-   * is where `docker-credential-NAME` is looked up). It replaces `process.env`, it is not merged with it.
+   * is where `docker-credential-NAME` is looked up). It replaces `process.env`, it is not merged with it: without HOME
+   * in it, the home directory comes from the user database (as docker's own lookup), never from the process's HOME.
    *
    * @default process.env
    */

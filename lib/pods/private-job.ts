@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { failedBase } from './_failed-base';
 import { PullSecrets } from './_pull-secrets';
 import { CommonPrivatePodProps, IPrivatePod } from './private-pod-props';
 
@@ -17,8 +18,14 @@ export class PrivateJob extends kplus.Job implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateJobProps) {
-    const pullSecrets = PullSecrets.forPod(scope, `PrivateJob '${id}'`, props, JOB_NAME_MAX);
-    super(scope, id, props);
+    const context = `PrivateJob '${id}'`;
+    const pullSecrets = PullSecrets.forPod(scope, context, props, JOB_NAME_MAX);
+    const before = scope.node.tryFindChild(id);
+    try {
+      super(scope, id, props);
+    } catch (e) {
+      throw failedBase(scope, id, before, context, e);
+    }
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }
 

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { failedBase } from './_failed-base';
 import { PullSecrets } from './_pull-secrets';
 import { CommonPrivatePodProps, IPrivatePod } from './private-pod-props';
 
@@ -18,8 +19,14 @@ export class PrivatePod extends kplus.Pod implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;
 
   constructor(scope: Construct, id: string, props: PrivatePodProps) {
-    const pullSecrets = PullSecrets.forPod(scope, `PrivatePod '${id}'`, props);
-    super(scope, id, props);
+    const context = `PrivatePod '${id}'`;
+    const pullSecrets = PullSecrets.forPod(scope, context, props);
+    const before = scope.node.tryFindChild(id);
+    try {
+      super(scope, id, props);
+    } catch (e) {
+      throw failedBase(scope, id, before, context, e);
+    }
     this._pullSecrets = pullSecrets.checkOnSynth(this);
   }
 

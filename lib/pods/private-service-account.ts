@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkMetadata } from '../input/metadata';
 import { PullSecrets } from './_pull-secrets';
-import { requireArray, requireObject } from '../input/values';
+import { checkDns1123Subdomain, describeType, requireArray, requireObject } from '../input/values';
+import { failedBase } from './_failed-base';
 
 /** Props for `PrivateServiceAccount`: every `kplus.ServiceAccountProps` plus the pull secrets it lends to its pods. */
 export interface PrivateServiceAccountProps extends kplus.ServiceAccountProps {
@@ -32,7 +33,22 @@ export class PrivateServiceAccount extends kplus.ServiceAccount {
     const secrets = props.registrySecrets === undefined ? [] : requireArray(props.registrySecrets, 'registrySecrets', context, '[regcred]');
     secrets.forEach((secret, i) => pullSecrets.add(secret as kplus.ISecret, `registrySecrets[${i}]`));
     pullSecrets.requireAny();
-    super(scope, id, props);
+    // cdk8s-plus takes any list here and fails only at synth (or with a raw TypeError)
+    if (props.secrets !== undefined) {
+      requireArray(props.secrets, 'secrets', context, '[tokenSecret]').forEach((secret, i) => {
+        if (secret === null || typeof secret !== 'object' || typeof (secret as kplus.ISecret).name !== 'string') {
+          throw new Error(`${context}: 'secrets[${i}]' must be a kplus.ISecret such as kplus.Secret.fromSecretName(scope, id, name), ` +
+            `got ${describeType(secret)}`);
+        }
+        checkDns1123Subdomain((secret as kplus.ISecret).name, `secrets[${i}].name`, context);
+      });
+    }
+    const before = scope.node.tryFindChild(id);
+    try {
+      super(scope, id, props);
+    } catch (e) {
+      throw failedBase(scope, id, before, context, e);
+    }
     this._pullSecrets = pullSecrets.applyToServiceAccount(this);
   }
 

@@ -13,14 +13,29 @@ import { ExternalSecretsApiVersion } from './external-secrets-options';
 export const ESO_GENERATORS_API_VERSION = 'generators.external-secrets.io/v1alpha1';
 
 
-/** A piece of a template: literal text, or an action (the expression between the delimiters). */
-type TemplatePart = { readonly text: string } | { readonly action: string };
+/**
+ * Every action our templates use, by name: a template part can name only these, so `checkDelimiters` sees every
+ * expression that will stand between the delimiters.
+ */
+const ACTIONS = {
+  username: '.username | toJson',
+  password: '.password | toJson',
+  withEmail: 'with .email',
+  email: 'toJson .',
+  end: 'end',
+  auth: 'printf "%s:%s" .username .password | b64enc',
+  // the token's proxy_endpoint is 'https://HOST'; kubectl-style keys are bare hosts
+  ecrServer: '.proxy_endpoint | trimPrefix "https://" | toJson',
+} as const;
+
+/** A piece of a template: literal text, or one of our actions (the expression between the delimiters). */
+export type TemplatePart = { readonly text: string } | { readonly action: keyof typeof ACTIONS };
 
 /** Template source for the parts: each text renders as written, each action as `{{ action }}`. */
 function templateSource(parts: readonly TemplatePart[], d: TemplateDelimiters): string {
   return parts.map((part, i) => ('text' in part
     ? templateText(part.text, d, i + 1 < parts.length && 'action' in parts[i + 1])
-    : templateAction(part.action, d))).join('');
+    : templateAction(ACTIONS[part.action], d))).join('');
 }
 
 /**
@@ -32,11 +47,10 @@ function templateSource(parts: readonly TemplatePart[], d: TemplateDelimiters): 
  * @param server the `auths` key: a JSON string literal written as text, or an action that prints one
  */
 export function dockerConfigJsonTemplate(server: TemplatePart, withEmail: boolean, d: TemplateDelimiters): string {
-  const email: TemplatePart[] = withEmail ? [{ action: 'with .email' }, { text: ',"email":' }, { action: 'toJson .' }, { action: 'end' }] : [];
+  const email: TemplatePart[] = withEmail ? [{ action: 'withEmail' }, { text: ',"email":' }, { action: 'email' }, { action: 'end' }] : [];
   return templateSource([
-    { text: '{"auths":{' }, server, { text: ':{"username":' }, { action: '.username | toJson' }, { text: ',"password":' },
-    { action: '.password | toJson' }, ...email, { text: ',"auth":"' }, { action: 'printf "%s:%s" .username .password | b64enc' },
-    { text: '"}}}' },
+    { text: '{"auths":{' }, server, { text: ':{"username":' }, { action: 'username' }, { text: ',"password":' },
+    { action: 'password' }, ...email, { text: ',"auth":"' }, { action: 'auth' }, { text: '"}}}' },
   ], d);
 }
 
@@ -70,10 +84,27 @@ export function checkDelimiters(left: unknown, right: unknown, context: string):
     }
     return text;
   };
-  return {
+  const d = {
     left: check(left, 'templateLeftDelimiter', DEFAULT_DELIMITERS.left),
     right: check(right, 'templateRightDelimiter', DEFAULT_DELIMITERS.right),
   };
+  // Rule, on the expressions of our own actions (not on the characters of the template): Go reads text up to the
+  // first left delimiter, and `templateText` writes every left delimiter in text as an action that prints it, so any
+  // left delimiter is safe; the right delimiter means nothing in text, but inside an action Go ends the action where
+  // it finds it, so it must not occur in any expression we put between the delimiters. Those are ACTIONS, and the
+  // string constant `"LEFT"` that prints the left delimiter (a right delimiter inside a string constant would be read
+  // correctly, but refusing it keeps the rule one substring test).
+  const inside: [string, string][] = [
+    ...Object.values(ACTIONS).map((expression): [string, string] => [expression, expression]),
+    [JSON.stringify(d.left), '\'templateLeftDelimiter\' printed as text'],
+  ];
+  const hit = inside.find(([expression]) => expression.includes(d.right));
+  if (hit) {
+    throw new Error(`${context}: 'templateRightDelimiter' ${JSON.stringify(d.right)} occurs inside an action of the .dockerconfigjson ` +
+      `template (${hit[1]}), which it would end early; choose a right delimiter without letters, digits, '.', '|', '%', ':', '/' ` +
+      'or \'_\' that is not part of the left delimiter, such as \'}}\', \'>>\' or \']]\'');
+  }
+  return d;
 }
 
 export function remoteRef(field: string, key: unknown, property: unknown, context: string): { key: string; property?: string } {

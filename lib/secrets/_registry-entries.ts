@@ -5,18 +5,26 @@ import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson, sortByServer } from '../
 import { DockerConfigEntry, validateRegistryCredentials } from '../docker/credentials';
 import { RegistrySecretCredentialsProps } from './registry-secret';
 
+/** Where an entry came from: the `dockerConfig` prop, the inline `server`/`username`/`password` props, `addRegistry`. */
+export type EntrySource = 'dockerConfig' | 'props' | 'addRegistry';
+
+const SOURCE_NAMES: Record<EntrySource, string> = {
+  dockerConfig: '\'dockerConfig\'',
+  props: '\'server\'/\'username\'/\'password\'',
+  addRegistry: 'addRegistry',
+};
+
 /**
  * The registries one pull secret holds, whatever form the secret takes (plain, sealed): validated on the way in,
  * one entry per server, within the size the API server accepts, and encoded as kubectl would.
  */
 export class RegistryEntries {
   private readonly _entries: DockerConfigEntry[] = [];
+  // where each server came from, so that a duplicate's message names both places and the fix that fits them
+  private readonly _sources = new Map<string, EntrySource>();
   // the payload is needed for the size check anyway, and the secret encodes it next: computed once per change
   private _json = encodeDockerConfigJson([]);
 
-  /**
-   * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
-   */
   /**
    * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
    * @param urls parses registry keys (the app's, which remembers them)
@@ -34,10 +42,18 @@ export class RegistryEntries {
         'DockerConfig.fromDockerConfigJson(text) or DockerConfig.fromDockerCfg(text), or leave it out and give server, username and password');
     }
     const dockerConfig = props.dockerConfig;
+    if (dockerConfig && props.username === undefined && props.password === undefined) {
+      // server and email describe the one more registry that username and password add: alone they would be dropped
+      const extra = (['server', 'email'] as const).filter((f) => props[f] !== undefined).map((f) => `'${f}'`);
+      if (extra.length > 0) {
+        throw new Error(`${context}: ${extra.join(' and ')} ${extra.length === 1 ? 'is' : 'are'} given with 'dockerConfig' but 'username' and ` +
+          `'password' are not; give 'username' and 'password' too (one more registry besides the docker config's), or remove ${extra.join(' and ')}`);
+      }
+    }
     const entries = new RegistryEntries(context, urls);
-    for (const entry of dockerConfig?._entriesRead ?? []) entries.addEntry(entry);
+    for (const entry of dockerConfig?._entriesRead ?? []) entries.addEntry(entry, 'dockerConfig');
     if (!dockerConfig || props.username !== undefined || props.password !== undefined) {
-      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email });
+      entries.add({ server: props.server, username: props.username!, password: props.password!, email: props.email }, 'props');
     }
     if (entries._entries.length === 0) {
       throw new Error(`${context}: a pull secret must hold at least one registry, got none; give server, username and password, ` +
@@ -46,18 +62,27 @@ export class RegistryEntries {
     return entries;
   }
 
-  /** Validates and adds credentials; throws on bad input, a server already present or a payload over the size limit. */
-  public add(credentials: unknown): DockerConfigEntry {
+  /**
+   * Validates and adds credentials; throws on bad input, a server already present or a payload over the size limit.
+   *
+   * @param source where the credentials come from, for the message on a duplicate server
+   */
+  public add(credentials: unknown, source: EntrySource = 'addRegistry'): DockerConfigEntry {
     const entry = validateRegistryCredentials(credentials, this.context, {}, this.urls);
-    this.addEntry(entry);
+    this.addEntry(entry, source);
     return entry;
   }
 
   /** Adds an entry validated elsewhere (for example read from a docker config file); the list is unchanged on error. */
-  public addEntry(entry: DockerConfigEntry): void {
-    if (this._entries.some((e) => e.server === entry.server)) {
-      throw new Error(`${this.context}: server '${entry.server}' was added twice; ` +
-        'a Secret holds one entry per server: remove the second addRegistry call or use another Secret');
+  public addEntry(entry: DockerConfigEntry, source: EntrySource = 'addRegistry'): void {
+    const first = this._sources.get(entry.server);
+    if (first !== undefined) {
+      const fix = source === 'addRegistry' ? 'remove that addRegistry call or put the registry into another Secret'
+        : source === 'props' && first === 'dockerConfig'
+          ? `remove 'server', 'username' and 'password', or leave '${entry.server}' out of the docker config with its 'servers' option`
+          : 'remove one of them';
+      throw new Error(`${this.context}: server '${entry.server}' was added twice (first by ${SOURCE_NAMES[first]}, then by ` +
+        `${SOURCE_NAMES[source]}); a Secret holds one entry per server: ${fix}`);
     }
     const json = encodeDockerConfigJson([...this._entries, entry]);
     const size = Buffer.byteLength(json, 'utf8');
@@ -67,6 +92,7 @@ export class RegistryEntries {
         'take a few kilobytes at most: check \'password\' (not shown), or split the registries over several Secrets');
     }
     this._entries.push(entry);
+    this._sources.set(entry.server, source);
     this._json = json;
   }
 

@@ -5,7 +5,7 @@ import { goJsonString } from '../go/json';
 import { checkMetadata } from '../input/metadata';
 import { checkDns1123Subdomain, optionalDuration, optionalString, quote, requireObject, requireString } from '../input/values';
 import { SERVERS_ANNOTATION } from '../check/annotations';
-import { ESO_GENERATORS_API_VERSION, checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, targetSpec } from './_eso';
+import { ESO_GENERATORS_API_VERSION, TemplatePart, checkApiVersion, checkDelimiters, dockerConfigJsonTemplate, targetSpec } from './_eso';
 import { ExternalRegistrySecretOptions } from './external-secrets-options';
 import { RegistrySecretBase } from './registry-secret';
 
@@ -145,8 +145,7 @@ export class EcrRegistrySecret extends RegistrySecretBase {
     const host = accountId !== undefined ? `${accountId}.dkr.ecr.${region}.${ecrDomain(region)}` : undefined;
     this.servers = host !== undefined ? [host] : undefined;
     if (host !== undefined) resource.metadata.addAnnotation(SERVERS_ANNOTATION, host);
-    // the token's proxy_endpoint is 'https://HOST'; kubectl-style keys are bare hosts
-    const server = host !== undefined ? { text: goJsonString(host) } : { action: '.proxy_endpoint | trimPrefix "https://" | toJson' };
+    const server: TemplatePart = host !== undefined ? { text: goJsonString(host) } : { action: 'ecrServer' };
     Object.assign(spec, {
       refreshInterval: formatGoDuration(refresh.toMilliseconds()),
       target: targetSpec(this.name, props.metadata, dockerConfigJsonTemplate(server, false, delimiters), delimiters),
@@ -163,6 +162,16 @@ function ecrAuth(props: EcrRegistrySecretProps, context: string): { [key: string
     throw new Error(`${context}: 'serviceAccountName' and 'accessKeySecretName' must not both be set, got both; ` +
       'keep the service account (irsa) or the access-key secret');
   }
+  if (props.accessKeySecretName === undefined) {
+    // the key fields only name keys of that Secret: without it they would be dropped silently
+    for (const field of ['accessKeyIdKey', 'secretAccessKeyKey', 'sessionTokenKey'] as const) {
+      if (props[field] === undefined) continue;
+      throw new Error(props.serviceAccountName !== undefined
+        ? `${context}: '${field}' needs 'accessKeySecretName', got none ('serviceAccountName' authenticates instead, which uses no keys); ` +
+          `remove '${field}', or replace 'serviceAccountName' with 'accessKeySecretName'`
+        : `${context}: '${field}' needs 'accessKeySecretName', got none; name the Secret that holds the keys or remove '${field}'`);
+    }
+  }
   if (props.serviceAccountName !== undefined) {
     checkDns1123Subdomain(props.serviceAccountName, 'serviceAccountName', context);
     return { jwt: { serviceAccountRef: { name: props.serviceAccountName } } };
@@ -178,11 +187,6 @@ function ecrAuth(props: EcrRegistrySecretProps, context: string): { [key: string
         sessionTokenSecretRef: props.sessionTokenKey !== undefined ? ref('sessionTokenKey', props.sessionTokenKey, '') : undefined,
       },
     };
-  }
-  for (const field of ['accessKeyIdKey', 'secretAccessKeyKey', 'sessionTokenKey'] as const) {
-    if (props[field] !== undefined) {
-      throw new Error(`${context}: '${field}' needs 'accessKeySecretName', got none; name the Secret that holds the keys or remove '${field}'`);
-    }
   }
   return undefined;
 }

@@ -47,7 +47,9 @@ export interface ExternalRegistrySecretOptions {
   readonly templateLeftDelimiter?: string;
 
   /**
-   * The right template delimiter the operator runs with (its `--template-right-delimiter` flag).
+   * The right template delimiter the operator runs with (its `--template-right-delimiter` flag). It must not occur
+   * in the expressions of the template's actions (letters, digits, '.', '|', '%', ':', '/', '_'), where it would end an
+   * action early, nor in the left delimiter.
    *
    * @default '}}'
    */

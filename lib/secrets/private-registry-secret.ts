@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { synthState } from '../check/_synth-state';
 import { RegistryEntries } from './_registry-entries';
 import { checkMetadata } from '../input/metadata';
-import { checkDns1123Label, checkDns1123Subdomain, optionalBoolean, optionalStringList, requireObject } from '../input/values';
+import { DNS1123_SUBDOMAIN_MAX, checkDns1123Label, checkDns1123Subdomain, optionalBoolean, optionalStringList, requireObject } from '../input/values';
 import { RegistrySecretReference } from './_secret-reference';
 import { IRegistrySecret, RegistrySecretCredentialsProps, RegistrySecretReferenceOptions } from './registry-secret';
-import { hashedSecretName } from '../docker/append-hash';
+import { HASH_SUFFIX_LENGTH, hashedSecretName } from '../docker/append-hash';
 import { DOCKER_HUB_SERVER, RegistryCredentials } from '../docker/credentials';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE, MAX_SECRET_DATA_BYTES } from '../docker/payload';
 
@@ -15,8 +15,9 @@ import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE, MAX_SECRET_DATA
 export interface PrivateRegistrySecretProps extends kplus.CommonSecretProps, RegistrySecretCredentialsProps {
   /**
    * Appends a hash of the content to the name, as `kubectl create secret docker-registry NAME --append-hash` does
-   * (`myregcred-548cm7fgdh`): a new Secret when the credentials change, so pods roll. Needs `metadata.name`; every
-   * reference (pods, workloads, service accounts, the pull check) follows the hashed name.
+   * (`myregcred-548cm7fgdh`): a new Secret when the credentials change, so pods roll. Needs `metadata.name` (at most 242
+   * characters, so that the hashed name fits in 253); every reference (pods, workloads, service accounts, the pull
+   * check) follows the hashed name.
    *
    * @default false
    */
@@ -71,11 +72,19 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
   constructor(scope: Construct, id: string, props: PrivateRegistrySecretProps) {
     const context = `PrivateRegistrySecret '${id}'`;
     requireObject(props, 'props', context, 'an object with the credentials ({ server, username, password } or { dockerConfig })');
-    checkMetadata(scope, props.metadata, context);
+    const { name } = checkMetadata(scope, props.metadata, context);
     optionalBoolean(props.immutable, 'immutable', context);
-    if (optionalBoolean(props.appendHash, 'appendHash', context) && props.metadata?.name === undefined) {
-      throw new Error(`${context}: 'appendHash' needs 'metadata.name', got none; set metadata: { name: 'myregcred' } ` +
-        '(kubectl --append-hash also hashes onto a given name)');
+    if (optionalBoolean(props.appendHash, 'appendHash', context)) {
+      if (name === undefined) {
+        throw new Error(`${context}: 'appendHash' needs 'metadata.name', got none; set metadata: { name: 'myregcred' } ` +
+          '(kubectl --append-hash also hashes onto a given name)');
+      }
+      const max = DNS1123_SUBDOMAIN_MAX - HASH_SUFFIX_LENGTH;
+      if (name.length > max) {
+        throw new Error(`${context}: 'metadata.name' must be at most ${max} characters with 'appendHash' (it appends '-' and a ` +
+          `${HASH_SUFFIX_LENGTH - 1}-character hash, and a Secret name has at most ${DNS1123_SUBDOMAIN_MAX}), got ${name.length} characters; ` +
+          'shorten the name');
+      }
     }
     // validate before super() so that a bad input leaves no half-built construct in the tree
     const entries = RegistryEntries.fromProps(props, context, synthState(scope).urls);
@@ -102,7 +111,10 @@ export class PrivateRegistrySecret extends kplus.Secret implements IRegistrySecr
    * Refused: the Secret holds only `.dockerconfigjson`, under `data` (kplus' `stringData` is not written at all, so
    * a value added here would be dropped silently).
    */
-  public override addStringData(key: string, _value: string): void {
+  public override addStringData(key: string, value: string): void {
+    // unused, but named as in cdk8s-plus: jsii publishes parameter names, and other languages pass them as named
+    // arguments; `void` marks it used for noUnusedParameters and the linter
+    void value;
     throw new Error(`PrivateRegistrySecret '${this.node.path}': cannot add '${key}': a kubernetes.io/dockerconfigjson Secret written ` +
       'by this library holds only .dockerconfigjson; put other values into a separate kplus.Secret');
   }

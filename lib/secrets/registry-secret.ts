@@ -77,7 +77,8 @@ export interface RegistrySecretCredentialsProps {
 
   /**
    * Registries taken from docker's configuration (`DockerConfig.fromFile()` reads what `docker login` wrote). With
-   * `username` and `password` also given, that registry is added too.
+   * `username` and `password` also given, that registry (with `server` and `email`) is added too; `server` or `email`
+   * without them is an error.
    *
    * @default - only the registry of `server`, `username` and `password`
    */

@@ -13,10 +13,10 @@ import { KeyObject, X509Certificate, constants, createCipheriv, createPublicKey,
 import { SealingScope } from './sealing-scope';
 
 /** The annotation that marks a SealedSecret namespace-wide. */
-export const NAMESPACE_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/namespace-wide';
+const NAMESPACE_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/namespace-wide';
 
 /** The annotation that marks a SealedSecret cluster-wide; the controller checks it before the namespace-wide one. */
-export const CLUSTER_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/cluster-wide';
+const CLUSTER_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/cluster-wide';
 
 // Each value gets its own key, which is why the controller can use a constant (zero) GCM nonce safely.
 const SESSION_KEY_BYTES = 32;

@@ -1,13 +1,13 @@
 import { execFileSync } from 'child_process';
 import { Duration } from 'cdk8s';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { tmpdir, userInfo } from 'os';
 import { join } from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
 import { DockerConfigEntry } from '../../lib/docker/credentials';
 import { defaultDockerConfigPath, parseDockerCfg, parseDockerConfigJson, readDockerConfigFile } from '../../lib/docker/config-reader';
-import { DockerConfigFileOptions } from '../../lib/docker/docker-config';
+import { DockerConfig, DockerConfigFileOptions } from '../../lib/docker/docker-config';
 
 // fake credentials only; every thrown message is collected and checked for them at the end
 const PASSWORD = 'Fake-Pa55word:with:colons';
@@ -90,6 +90,28 @@ describe('defaultDockerConfigPath', () => {
   it('falls back to ~/.docker/config.json', () => {
     expect(defaultDockerConfigPath({ HOME: '/home/u' })).toBe('/home/u/.docker/config.json');
     expect(defaultDockerConfigPath({ DOCKER_CONFIG: '', HOME: '/home/u' })).toBe('/home/u/.docker/config.json');
+  });
+
+  it('reads HOME from the given env only: a fake HOME there is used, the process\'s HOME never', () => {
+    const fakeHome = join(dir, 'fake-home');
+    const processHome = join(dir, 'process-home');
+    for (const [home, server] of [[fakeHome, 'fake-home.example'], [processHome, 'process-home.example']]) {
+      mkdirSync(join(home, '.docker'), { recursive: true });
+      writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [server]: { auth: AUTH } } }));
+    }
+    const saved = process.env.HOME;
+    process.env.HOME = processHome;
+    try {
+      expect(readDockerConfigFile({ env: { HOME: fakeHome, PATH: '/usr/bin:/bin' } }).map((e) => e.server)).toEqual(['fake-home.example']);
+      // no HOME in the env: the user database's home, as docker's homedir.Get does, not process.env.HOME
+      expect(defaultDockerConfigPath({ PATH: '/usr/bin:/bin' })).toBe(join(userInfo().homedir, '.docker', 'config.json'));
+      expect(defaultDockerConfigPath({ PATH: '/usr/bin:/bin', HOME: '' })).toBe(join(userInfo().homedir, '.docker', 'config.json'));
+      // no env at all: the process's environment, HOME included
+      expect(defaultDockerConfigPath()).toBe(join(processHome, '.docker', 'config.json'));
+    } finally {
+      if (saved === undefined) delete process.env.HOME;
+      else process.env.HOME = saved;
+    }
   });
 
   it('is where readDockerConfigFile looks when no path is given', () => {
@@ -285,6 +307,29 @@ describe('credential helpers', () => {
     expect(message).toMatch(/or remove "credsStore": "nosuchhelper" from the docker config/);
   });
 
+  it('skips a non-executable file and a directory of the helper\'s name earlier on PATH, as Go\'s exec.LookPath does', () => {
+    const early = join(dir, 'early-bin');
+    mkdirSync(join(early, 'docker-credential-good'), { recursive: true });
+    const plain = join(dir, 'plain-bin');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'docker-credential-good'), '#!/bin/sh\nexit 7\n');
+    chmodSync(join(plain, 'docker-credential-good'), 0o644);
+    const entries = readDockerConfigFile({ path: writeConfig({ credsStore: 'good' }), servers: ['ghcr.io'],
+      env: { PATH: `${early}:${plain}:${bin}:/usr/bin:/bin`, HOME: dir } });
+    expect(entries.map((e) => [e.server, e.username])).toEqual([['ghcr.io', 'helper-user']]);
+  });
+
+  it('fails when the helper on PATH is only a file without execute permission, naming it', () => {
+    const plain = join(dir, 'plain-only-bin');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'docker-credential-plain'), '#!/bin/sh\nexit 7\n');
+    chmodSync(join(plain, 'docker-credential-plain'), 0o644);
+    const message = thrown(() => readDockerConfigFile({ path: writeConfig({ credsStore: 'plain' }), servers: ['ghcr.io'],
+      env: { PATH: `${plain}:/usr/bin:/bin`, HOME: dir } }));
+    expect(message).toMatch(/the credential helper program 'docker-credential-plain' .* was not found on PATH as an executable file; /);
+    expect(message).toMatch(new RegExp(`'${join(plain, 'docker-credential-plain').replace(/[.]/g, '\\.')}' is not executable: fix its permissions \\(chmod \\+x\\)`));
+  });
+
   it('fails when listing a missing credsStore helper', () => {
     expect(thrown(() => read({ credsStore: 'nosuchhelper' }))).toMatch(/'docker-credential-nosuchhelper' .* was not found on PATH/);
   });
@@ -328,17 +373,27 @@ describe('payload text', () => {
 
   it('fails when a .dockerconfigjson has no auths', () => {
     expect(thrown(() => parseDockerConfigJson(JSON.stringify({ 'ghcr.io': { auth: AUTH } }))))
-      .toMatch(/^\.dockerconfigjson text has no 'auths' map; .*parse it with parseDockerCfg/);
+      .toMatch(/^\.dockerconfigjson text has no 'auths' map; .*read it with DockerConfig\.fromDockerCfg\(text\)/);
   });
 
   it('fails when a .dockercfg has auths', () => {
     expect(thrown(() => parseDockerCfg(JSON.stringify({ auths: { 'ghcr.io': { auth: AUTH } } }), { source: 'old.dockercfg' })))
-      .toMatch(/^old\.dockercfg has an 'auths' map, so it is a \.dockerconfigjson/);
+      .toMatch(/^old\.dockercfg has an 'auths' map, so it is a \.dockerconfigjson, not a legacy \.dockercfg; read it with DockerConfig\.fromDockerConfigJson\(text\)$/);
   });
 
   it('fails when a .dockerconfigjson needs a credential helper', () => {
     expect(thrown(() => parseDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'good' }))))
-      .toMatch(/server 'ghcr\.io': its credentials live in the credential helper 'docker-credential-good' .* which only readDockerConfigFile runs/);
+      .toMatch(/server 'ghcr\.io': its credentials live in the credential helper 'docker-credential-good' .* which only DockerConfig\.fromFile\(\) runs; .*read the docker config file with DockerConfig\.fromFile\(\)/);
+  });
+
+  it('fails with the public name of the other reader, never an internal function', () => {
+    // the repro of the review: a .dockerconfigjson given to DockerConfig.fromDockerCfg
+    const message = thrown(() => DockerConfig.fromDockerCfg('{"auths":{}}'));
+    expect(message).toMatch(/use DockerConfig\.fromDockerConfigJson\(text\)|read it with DockerConfig\.fromDockerConfigJson\(text\)/);
+    for (const m of [message, thrown(() => DockerConfig.fromDockerConfigJson('{"ghcr.io":{}}')),
+      thrown(() => DockerConfig.fromDockerConfigJson('{"auths":{"ghcr.io":{}},"credsStore":"good"}'))]) {
+      expect(m).not.toMatch(/parseDockerCfg|parseDockerConfigJson|readDockerConfigFile/);
+    }
   });
 
   it('fails when the text is not a json object', () => {

@@ -62,10 +62,33 @@ describe('PrivateRegistrySecret with dockerConfig', () => {
     expect(() => DockerConfig.fromFile({ env: { DOCKER_CONFIG: dir }, servers: ['quay.io'] })).toThrow(new RegExp(`${dir}.*quay\\.io.*ghcr\\.io`));
   });
 
+  it('adds server, username, password and email as one more registry, email included', () => {
+    const chart = Testing.chart();
+    new PrivateRegistrySecret(chart, 'regcred', {
+      dockerConfig: DockerConfig.fromDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': { auth: auth('jane', 'FAKE-1') } } })),
+      server: 'quay.io', username: 'q', password: 'FAKE-2', email: 'q@example.com',
+    });
+    expect(payload(chart).auths['quay.io']).toEqual({ username: 'q', password: 'FAKE-2', email: 'q@example.com', auth: auth('q', 'FAKE-2') });
+  });
+
+  it.each([
+    ['server and email', { server: 'quay.io', email: 'x@example.com' }, /'server' and 'email' are given with 'dockerConfig' but 'username' and 'password' are not/],
+    ['server', { server: 'quay.io' }, /'server' is given with 'dockerConfig' but 'username' and 'password' are not/],
+    ['email', { email: 'x@example.com' }, /'email' is given with 'dockerConfig' but 'username' and 'password' are not/],
+  ])('fails when %s come with dockerConfig but no username or password, instead of dropping them', (_name, extra, error) => {
+    const chart = Testing.chart();
+    const dockerConfig = DockerConfig.fromDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': { auth: auth('jane', 'FAKE-1') } } }));
+    expect(() => new PrivateRegistrySecret(chart, 'regcred', { dockerConfig, ...extra })).toThrow(error);
+    expect(() => new PrivateRegistrySecret(chart, 'regcred', { dockerConfig, ...extra }))
+      .toThrow(/give 'username' and 'password' too \(one more registry besides the docker config's\), or remove /);
+  });
+
   it('fails when the same server comes from the file and from username/password', () => {
     const dir = configDir({ auths: { 'ghcr.io': { auth: auth('jane', 'FAKE-1') } } });
     expect(() => new PrivateRegistrySecret(Testing.chart(), 'regcred', {
       dockerConfig: DockerConfig.fromFile({ env: { DOCKER_CONFIG: dir } }), server: 'ghcr.io', username: 'x', password: 'FAKE-9',
-    })).toThrow(/server 'ghcr.io' was added twice/);
+    })).toThrow(new RegExp("^PrivateRegistrySecret 'regcred': server 'ghcr.io' was added twice \\(first by 'dockerConfig', then by " +
+      "'server'/'username'/'password'\\); a Secret holds one entry per server: remove 'server', 'username' and 'password', or leave " +
+      "'ghcr.io' out of the docker config with its 'servers' option$"));
   });
 });

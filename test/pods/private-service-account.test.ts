@@ -80,6 +80,22 @@ describe('PrivateServiceAccount', () => {
     expect(chart.node.children).toHaveLength(0);
   });
 
+  it('fails when kplus \'secrets\' holds something that is not a secret, naming the field and leaving nothing in the tree', () => {
+    const chart = Testing.chart();
+    const regcred = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'u', password: 'FAKE-pw' });
+    const cases: [unknown, RegExp][] = [
+      [[null], /^PrivateServiceAccount 'builder': 'secrets\[0\]' must be a kplus.ISecret .*, got null$/],
+      [[regcred, chart], /'secrets\[1\]' must be a kplus.ISecret/],
+      ['regcred', /^PrivateServiceAccount 'builder': 'secrets' must be a list such as \[tokenSecret\], got a string$/],
+    ];
+    for (const [secrets, error] of cases) {
+      expect(() => new PrivateServiceAccount(chart, 'builder', { registrySecrets: [regcred], secrets: secrets as kplus.ISecret[] })).toThrow(error);
+      expect(chart.node.tryFindChild('builder')).toBeUndefined();
+    }
+    new PrivateServiceAccount(chart, 'builder', { registrySecrets: [regcred], secrets: [regcred] });
+    expect(Testing.synth(chart).find((o) => o.kind === 'ServiceAccount').secrets).toEqual([{ name: regcred.name }]);
+  });
+
   it('fails when a registry secret is not a secret', () => {
     const chart = Testing.chart();
     expect(() => new PrivateServiceAccount(chart, 'builder', { registrySecrets: [undefined as any] }))

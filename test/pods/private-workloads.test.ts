@@ -135,6 +135,42 @@ describe.each(KINDS)('$name', (kind) => {
     expect(chart.node.children).toHaveLength(0);
   });
 
+  it('fails when cdk8s-plus refuses a duplicate port or volume, naming the construct and leaving nothing in the tree', () => {
+    const chart = Testing.chart();
+    const regcred = ghcrSecret(chart);
+    const volume = kplus.Volume.fromEmptyDir(chart, 'cache', 'cache');
+    const bad: Props[] = [
+      { containers: [{ image: 'ghcr.io/org/app:1', ports: [{ number: 80 }, { number: 80 }] }], registrySecrets: [regcred] },
+      { containers: [{ image: 'ghcr.io/org/app:1' }], volumes: [volume, volume], registrySecrets: [regcred] },
+    ];
+    const errors = [/Port with number 80 and protocol TCP already exists$/, /Volume with name cache already exists$/];
+    bad.forEach((props, i) => {
+      let message = '';
+      try {
+        kind.build(chart, 'w', props);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^${kind.name} 'w': `));
+      expect(message).toMatch(errors[i]);
+      expect(message).not.toContain('\n');
+      expect(chart.node.tryFindChild('w')).toBeUndefined();
+    });
+    // the id is free again: the same id builds and synthesizes
+    kind.build(chart, 'w', { containers: [{ image: 'ghcr.io/org/app:1' }], registrySecrets: [regcred] });
+    expect(kind.podSpec(manifestOf(chart, kind)).imagePullSecrets).toEqual([{ name: 'regcred' }]);
+  });
+
+  it('fails when the id is taken, and leaves the construct that has it in place', () => {
+    const chart = Testing.chart();
+    const regcred = ghcrSecret(chart);
+    const first = kind.build(chart, 'w', { containers: [{ image: 'ghcr.io/org/app:1' }], registrySecrets: [regcred] });
+    expect(() => kind.build(chart, 'w', { containers: [{ image: 'ghcr.io/org/app:2' }], registrySecrets: [regcred] }))
+      .toThrow(/There is already a Construct with name 'w'/);
+    expect(chart.node.tryFindChild('w')).toBe(first);
+    expect(kind.podSpec(manifestOf(chart, kind)).containers[0].image).toBe('ghcr.io/org/app:1');
+  });
+
   it('fails when the service account lends no secrets, and says so', () => {
     const chart = Testing.chart();
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'plain' } });
@@ -204,5 +240,19 @@ describe.each(KINDS)('$name with a PrivateServiceAccount', (kind) => {
     const serviceAccount = quayServiceAccount(chart, 'a');
     kind.build(chart, 'w', { metadata: { namespace: 'b' }, containers: [{ image: 'quay.io/org/app:1' }], serviceAccount });
     expect(() => Testing.synth(chart)).toThrow(/service account 'builder' is in namespace 'a' but the pod is in namespace 'b'/);
+  });
+});
+
+describe('PrivateCronJob', () => {
+  it('fails when the schedule is missing or not a Cron, naming the field and leaving nothing in the tree', () => {
+    const chart = Testing.chart();
+    const regcred = ghcrSecret(chart);
+    for (const schedule of [undefined, '0 3 * * *', null]) {
+      expect(() => new PrivateCronJob(chart, 'nightly', { containers: [{ image: 'ghcr.io/org/app:1' }], registrySecrets: [regcred],
+        schedule: schedule as unknown as Cron })).toThrow(/^PrivateCronJob 'nightly': 'schedule' must be a Cron such as Cron.daily\(\) .*, got /);
+      expect(chart.node.tryFindChild('nightly')).toBeUndefined();
+    }
+    new PrivateCronJob(chart, 'nightly', { containers: [{ image: 'ghcr.io/org/app:1' }], registrySecrets: [regcred], schedule: Cron.daily() });
+    expect(Testing.synth(chart).find((o) => o.kind === 'CronJob').spec.schedule).toBe('0 0 * * *');
   });
 });

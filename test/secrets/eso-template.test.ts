@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcrRegistrySecret, ExternalRegistrySecret, ExternalRegistrySecretProps } from '../../lib';
 import { DEFAULT_DELIMITERS, TemplateDelimiters, templateAction, templateText } from '../../lib/go/text-template';
 import { GoTemplateRenderer, buildGoTemplateRenderer } from '../support/go-template';
+import { dockerConfigJsonTemplate } from '../../lib/secrets/_eso';
 import { kubectlDockerRegistrySecret } from '../support/kubectl';
 
 let go: GoTemplateRenderer;
@@ -71,6 +72,11 @@ function kubectlPayload(server: string, username: string, password: string): str
   return Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString('utf8');
 }
 
+function kubectlPayloadWithEmail(server: string, username: string, password: string, email: string): string {
+  const secret = kubectlDockerRegistrySecret({ name: 'regcred', server, username, password, email });
+  return Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString('utf8');
+}
+
 describe('an ExternalSecret\'s labels and annotations', () => {
   it.each(DELIMITERS.map((d) => [`${d.left} ${d.right}`, d] as const))('reach the Secret byte for byte through ESO\'s templates, %s', (_n, d) => {
     const annotations = Object.fromEntries(VALUES.map((v, i) => [`example.com/a${i}`, v]));
@@ -125,6 +131,51 @@ describe('the .dockerconfigjson template with the operator\'s delimiters', () =>
     const rendered = go.render({ template, left: '<<', right: '>>',
       data: { proxy_endpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS', password: 'FAKE-ecr-token' } });
     expect(rendered).toBe(kubectlPayload('123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'AWS', 'FAKE-ecr-token'));
+  });
+
+  // Unusual but sound: a left delimiter is escaped wherever it occurs in text (here inside "auths", "username" or the
+  // braces of the JSON), and a right delimiter means nothing to Go outside an action
+  const UNUSUAL: TemplateDelimiters[] = [{ left: 'a', right: '}}' }, { left: '}}', right: '{{' }, { left: 'u', right: '#' },
+    { left: ',', right: '}' }, { left: ':', right: '@' }];
+
+  it.each(UNUSUAL.map((d) => [`${d.left} ${d.right}`, d] as const))('renders kubectl\'s bytes with the unusual pair %s, email included', (_n, d) => {
+    const custom = { templateLeftDelimiter: d.left, templateRightDelimiter: d.right };
+    const es = externalSecretOf({ ...custom, server: 'auths.example.com', emailKey: 'registry/ghcr', emailProperty: 'email' });
+    const template = es.spec.target.template.data['.dockerconfigjson'];
+    const data = { username: USER, password: PASSWORD, email: 'a@example.com' };
+    const expected = kubectlPayloadWithEmail('auths.example.com', USER, PASSWORD, 'a@example.com');
+    expect(go.render({ template, data, left: d.left, right: d.right })).toBe(expected);
+
+    const chart = Testing.chart();
+    new EcrRegistrySecret(chart, 'ecr', { metadata: { namespace: 'apps' }, region: 'eu-west-1', ...custom });
+    const ecr = Testing.synth(chart).find((o) => o.kind === 'ExternalSecret').spec.target.template.data['.dockerconfigjson'];
+    const rendered = go.render({ template: ecr, left: d.left, right: d.right,
+      data: { proxy_endpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com', username: 'AWS', password: 'FAKE-ecr-token' } });
+    expect(rendered).toBe(kubectlPayload('123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'AWS', 'FAKE-ecr-token'));
+  });
+
+  // a right delimiter that occurs inside one of our actions ends it early: Go then fails, or prints something else
+  const BROKEN: TemplateDelimiters[] = [{ left: 'a', right: 'b' }, { left: '{{', right: '|' }, { left: '<<', right: '.' },
+    { left: '<<', right: 'en' }, { left: '{{', right: 'toJson' }];
+
+  it.each(BROKEN.map((d) => [`${d.left} ${d.right}`, d] as const))('fails when the right delimiter occurs in our actions: %s', (_n, d) => {
+    const custom = { templateLeftDelimiter: d.left, templateRightDelimiter: d.right };
+    const error = new RegExp(`^ExternalRegistrySecret 'regcred': 'templateRightDelimiter' ${JSON.stringify(d.right).replace(/[.|]/g, '\\$&')} ` +
+      'occurs inside an action of the .dockerconfigjson template \\(.+\\), which it would end early; choose a right delimiter ');
+    expect(() => externalSecretOf(custom)).toThrow(error);
+    expect(() => new EcrRegistrySecret(Testing.chart(), 'ecr', { region: 'eu-west-1', ...custom })).toThrow(/'templateRightDelimiter'/);
+    // why: the template built with this pair does not render kubectl's bytes (Go fails, or prints something else)
+    const template = dockerConfigJsonTemplate({ text: '"ghcr.io"' }, true, d);
+    const out = renderAll([{ template, data: { username: USER, password: PASSWORD, email: 'a@example.com' }, d }])[0];
+    expect(out).not.toBe(kubectlPayloadWithEmail('ghcr.io', USER, PASSWORD, 'a@example.com'));
+  });
+
+  it('fails, to keep the rule simple, when the right delimiter occurs only in a string constant of an action', () => {
+    // Go would read these correctly (a string constant is one token): the rule is one substring test, and stricter
+    expect(() => externalSecretOf({ templateLeftDelimiter: '[[', templateRightDelimiter: '%s' }))
+      .toThrow(/'templateRightDelimiter' "%s" occurs inside an action .*\(printf "%s:%s" \.username \.password \| b64enc\)/);
+    expect(() => externalSecretOf({ templateLeftDelimiter: '<<', templateRightDelimiter: '<' }))
+      .toThrow(/'templateRightDelimiter' "<" occurs inside an action .*\('templateLeftDelimiter' printed as text\)/);
   });
 
   it('fails when a delimiter is empty, has white space or a quote, naming the option', () => {

@@ -351,6 +351,14 @@ describe('failures', () => {
     fails(ecr({ serviceAccountName: undefined, accessKeyIdKey: 'id' }), /'accessKeyIdKey' needs 'accessKeySecretName', got none/);
   });
 
+  it('fails when ECR has serviceAccountName and access-key fields, instead of dropping the key fields', () => {
+    for (const field of ['accessKeyIdKey', 'secretAccessKeyKey', 'sessionTokenKey'] as const) {
+      fails(ecr({ [field]: 'key' }), new RegExp(`^EcrRegistrySecret 'ecr': '${field}' needs 'accessKeySecretName', got none ` +
+        `\\('serviceAccountName' authenticates instead, which uses no keys\\); remove '${field}', or replace 'serviceAccountName' ` +
+        'with \'accessKeySecretName\'$'));
+    }
+  });
+
   it('fails when the server is empty or has white space', () => {
     fails(external({ server: '' }), /^ExternalRegistrySecret 'regcred': 'server' must not be empty/);
     fails(external({ server: 'ghcr.io ' }), /'server' must not contain white space, got "ghcr.io "/);

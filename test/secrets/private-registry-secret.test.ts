@@ -82,6 +82,21 @@ describe('PrivateRegistrySecret', () => {
       expect(chart.node.children).toHaveLength(0);
     });
 
+    it('fails when appendHash would make the name longer than a Secret name may be (253)', () => {
+      const chart = Testing.chart();
+      const longest = 'a'.repeat(242);
+      const s = new PrivateRegistrySecret(chart, 'ok', { metadata: { name: longest }, appendHash: true, username: 'jane', password: FAKE });
+      expect(s.name).toHaveLength(253);
+      const message = errorMessage(() => new PrivateRegistrySecret(chart, 'regcred', {
+        metadata: { name: 'a'.repeat(243) }, appendHash: true, username: 'jane', password: FAKE,
+      }));
+      expect(message).toMatch(/^PrivateRegistrySecret 'regcred': 'metadata.name' must be at most 242 characters with 'appendHash' /);
+      expect(message).toMatch(/got 243 characters; shorten the name/);
+      expect(chart.node.tryFindChild('regcred')).toBeUndefined();
+      // without appendHash the same name is fine
+      new PrivateRegistrySecret(chart, 'regcred', { metadata: { name: 'a'.repeat(243) }, username: 'jane', password: FAKE });
+    });
+
     it('fails when a caller adds string data, which would be dropped', () => {
       const s = new PrivateRegistrySecret(Testing.chart(), 'regcred', { username: 'jane', password: FAKE });
       expect(() => s.addStringData('extra', 'value')).toThrow(/cannot add 'extra': .* holds only .dockerconfigjson/);
@@ -91,7 +106,7 @@ describe('PrivateRegistrySecret', () => {
       const chart = Testing.chart();
       const s = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'jane', password: FAKE });
       const message = errorMessage(() => s.addRegistry({ server: 'ghcr.io', username: 'other', password: FAKE + '2' }));
-      expect(message).toMatch(/server 'ghcr.io' was added twice/);
+      expect(message).toMatch(/server 'ghcr.io' was added twice \(first by 'server'\/'username'\/'password', then by addRegistry\); .*remove that addRegistry call/);
       expect(message).not.toContain(FAKE);
       expect(s.servers).toEqual(['ghcr.io']);
     });

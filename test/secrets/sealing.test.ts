@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, sealValue, sealingAnnotations, sealingLabel } from '../../lib/secrets/sealing';
+import { sealValue, sealingAnnotations, sealingLabel } from '../../lib/secrets/sealing';
 import { SealingScope } from '../../lib/secrets/sealing-scope';
 
 const OPENSSL = '/usr/bin/openssl';
@@ -116,8 +116,6 @@ describe('sealingAnnotations', () => {
     expect(sealingAnnotations(SealingScope.STRICT)).toEqual({});
     expect(sealingAnnotations(SealingScope.NAMESPACE_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
     expect(sealingAnnotations(SealingScope.CLUSTER_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
-    expect(NAMESPACE_WIDE_ANNOTATION).toBe('sealedsecrets.bitnami.com/namespace-wide');
-    expect(CLUSTER_WIDE_ANNOTATION).toBe('sealedsecrets.bitnami.com/cluster-wide');
   });
 
   it('fails when the scope is not one of the three', () => {
