@@ -6,7 +6,7 @@ import {
   ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, isObject, podObject, pullSecretObject, readManifests,
 } from '../check/manifest-model';
 import { synthState, warnOnce } from '../check/_synth-state';
-import { hashedSecretName } from '../docker/append-hash';
+import { HASH_SUFFIX_LENGTH, hashedSecretName } from '../docker/append-hash';
 import { DockerConfig } from '../docker/docker-config';
 import { DockerConfigEntry, RegistryCredentials, validateRegistryCredentials } from '../docker/credentials';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE, encodeDockerConfigJson, sortByServer } from '../docker/payload';
@@ -183,7 +183,7 @@ export class RegistryPullPolicy extends Construct {
     const appendHash = optionalBoolean(p.appendHash, 'appendHash', context) ?? false;
     // with appendHash, '-' and 10 characters of hash follow the name
     const secretName = p.secretName === undefined ? RegistryPullPolicy.DEFAULT_SECRET_NAME
-      : checkDns1123Subdomain(p.secretName, 'secretName', context, appendHash ? 253 - 11 : undefined);
+      : checkDns1123Subdomain(p.secretName, 'secretName', context, appendHash ? 253 - HASH_SUFFIX_LENGTH : undefined);
     const publicImages = p.publicImages === undefined ? [] : requireArray(p.publicImages, 'publicImages', context, '[\'nginx\']').map((image, i) => {
       const text = requireString(image, `publicImages[${i}]`, context, { emptyHint: 'give an image or repository such as \'nginx\'' });
       try {
