@@ -1,9 +1,9 @@
 import { verify, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkLogins, isLoopbackHost, LoginCredential, LoginOptions, MANIFEST_MEDIA_TYPES, registryApiHost } from '../../lib/registry/login';
+import { listenOnLoopback } from '../support/loopback';
 import { RunningTokenServer, startTokenServer } from '../support/token-server';
 
 // The decisions a real local registry cannot show (Docker Hub's host, hosts that are not loopback, 5xx answers,
@@ -304,7 +304,6 @@ interface OpenPingRegistry {
 
 async function startOpenPingRegistry(challenge: string, authorized: (authorization: string) => boolean): Promise<OpenPingRegistry> {
   const requests: string[] = [];
-  const sockets = new Set<net.Socket>();
   const server = http.createServer((request, response) => {
     const authorization = request.headers.authorization;
     requests.push(`${request.method} ${request.url}${authorization ? ` [${authorization.split(' ')[0]}]` : ''}`);
@@ -318,23 +317,8 @@ async function startOpenPingRegistry(challenge: string, authorized: (authorizati
       response.writeHead(401, { 'WWW-Authenticate': challenge }).end();
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    host: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    requests,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-  };
+  const { host, close } = await listenOnLoopback(server);
+  return { host, requests, close };
 }
 
 /** Whether `authorization` is `Bearer JWT` signed by `certificate` for `service`, granting pull on team/app, not expired. */

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { LoginCredential, LoginOptions, LoginResult, LoginTarget } from '../../lib/registry/login';
+import { listenOnLoopback } from './loopback';
 
 const CHILD_SCRIPT = path.join(__dirname, 'login-check-child.ts');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -55,27 +56,13 @@ export interface BlackHole {
 }
 
 export async function startBlackHole(): Promise<BlackHole> {
-  const sockets = new Set<net.Socket>();
   let connections = 0;
   const server = net.createServer((socket) => {
     connections++;
-    sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    host: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    connections: () => connections,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-  };
+  const { host, close } = await listenOnLoopback(server);
+  return { host, connections: () => connections, close };
 }
 
 /** A fetch that records every call (method and URL, never headers) and the most calls it saw in flight at once. */

@@ -12,9 +12,9 @@
 import { createHash, createPrivateKey, randomBytes, sign, timingSafeEqual, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { listenOnLoopback } from './loopback';
 import { makeSelfSigned } from './tls';
 
 /** Actions on repositories: `name` is a repository path, or `*` for every repository. */
@@ -94,7 +94,6 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       : { typ: 'JWT', alg: 'RS256', x5c: [certificate.raw.toString('base64')] };
     const service = options.service ?? DEFAULT_SERVICE;
     const requests: TokenRequestRecord[] = [];
-    const sockets = new Set<net.Socket>();
 
     const server = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -138,15 +137,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
         issued_at: new Date(now * 1000).toISOString(),
       });
     });
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const port = (server.address() as net.AddressInfo).port;
+    const { port, close } = await listenOnLoopback(server);
     return {
       realm: `http://127.0.0.1:${port}/token`,
       service,
@@ -154,9 +145,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       rootCertBundle: signer.certificate,
       requests,
       stop: async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        await closed;
+        await close();
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
