@@ -8,9 +8,9 @@ import { ImageUseKind } from './manifest-model';
 import { describeNamespace } from './messages';
 import { DEFAULT_VERIFICATION_POLICY, ImagePullCredentialsVerificationPolicy, NO_NODE_FACTS, NodeFacts, isAllowlisted } from './node-facts';
 import { NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
-import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
+import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
 import {
-  NearMiss, NearMissKind, displayKey, findNearMisses, globHint, hasMatchingKey, hasUserinfo, keyMatchesImage, normalizeRegistryKey,
+  NearMiss, NearMissKind, displayKey, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey,
   registryHost, registryKeyError,
 } from '../kubelet/keyring';
 
@@ -230,7 +230,7 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
     }
     for (const server of secret.servers ?? []) {
       const keyError = registryKeyError(server, urls);
-      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${redactKeys(keyError, [server])}`, pod.secretsLocation);
+      if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${keyError}`, pod.secretsLocation);
     }
   }
 
@@ -264,13 +264,10 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       continue;
     }
     const what = describeUse(container);
-    if (isUpperCaseOnlyHost(ref.domain)) {
-      // distribution and the kubelet take 'JaneDoe/app' as host 'JaneDoe', which no DNS resolves; the keyring would even
-      // match it with Docker Hub credentials, so the check would pass a pull that fails
-      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: image '${container.image}' names the registry host '${ref.domain}': a first ` +
-        `component with an upper-case letter is read as a host, not a Docker Hub user; use '${ref.domain.toLowerCase()}` +
-        `${container.image.slice(ref.domain.length)}' for Docker Hub, or the registry's full host name (with a '.') for a registry`,
-      container.location);
+    // the keyring would match 'JaneDoe/app' with Docker Hub credentials, so the check would pass a pull that fails
+    const upperCaseHost = upperCaseHostProblem(container.image, ref);
+    if (upperCaseHost !== undefined) {
+      fail(PullCheckRule.IMAGE_REFERENCE, `${what}: ${upperCaseHost}`, container.location);
       continue;
     }
     const image = `${what} image '${container.image}'`;
@@ -375,12 +372,12 @@ function describeUse(container: ContainerFacts): string {
 function uncoveredMessage(what: string, image: string, ref: ImageReference, known: PullSecretFacts[], source: string): string {
   const tried = known.flatMap((s) => s.servers!.map((server) => {
     const normalized = normalizeRegistryKey(server);
-    const shown = normalized && normalized.key !== server ? `'${server}' (as '${normalized.key}')` : `'${server}'`;
-    return `${redactKeys(shown, [server])} in '${s.name}'`;
+    const as = normalized && normalized.key !== server ? ` (as '${displayKey(normalized.key)}')` : '';
+    return `'${displayKey(server)}'${as} in '${s.name}'`;
   }));
   const keys = known.flatMap((s) => s.servers!);
   const misses = findNearMisses(keys, ref);
-  const near = misses.map((m) => redactKeys(m.hint, keys));
+  const near = misses.map((m) => m.hint);
   return `${what} image '${image}' (repository '${ref.name}') is not covered by any pull secret in ${source}; ` +
     `tried ${tried.length ? tried.join(', ') : 'no keys'}` +
     (near.length ? `; ${near.join('; ')}` : '') +
@@ -400,16 +397,4 @@ function portFix(ref: ImageReference, glob: NearMiss | undefined): string {
   const image = formatImageReference({ ...ref, domain: server, name: `${server}/${ref.path}` });
   return (glob ? '' : `${globHint('', ref)}; `) +
     `for example the image '${image}' with addRegistry({ server: '${server}', ... }), or declare the image public with publicImages`;
-}
-
-/**
- * A key from a Secret read off the manifests may carry `user:password@` before its host (the kubelet's URL parser
- * drops it and still matches the host): such a key is shown as `displayKey` shows it.
- */
-function redactKeys(text: string, keys: readonly string[]): string {
-  let shown = text;
-  for (const key of keys) {
-    if (hasUserinfo(key)) shown = shown.split(key).join(displayKey(key));
-  }
-  return shown;
 }

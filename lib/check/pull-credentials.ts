@@ -24,7 +24,7 @@ import { describeNamespace, serviceAccountNamespaceMessage } from './messages';
 import { CachingUrlParser } from '../go/url';
 import { NodeCredentialProvider, NodeProviderMatch, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
 import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
-import { displayKey, findNearMisses, hasUserinfo, matchingKeys, registryKeyError } from '../kubelet/keyring';
+import { displayKey, findNearMisses, matchingKeys, registryKeyError } from '../kubelet/keyring';
 
 /** How the kubelet gets credentials for an image. */
 export type ImageCoverage = 'secret' | 'public' | 'node' | 'not covered';
@@ -127,7 +127,7 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
     if (object.error) problems.push(`${describeSecret(summary)} ${object.error}`);
     for (const server of object.servers ?? []) {
       const keyError = registryKeyError(server);
-      if (keyError) problems.push(`${describeSecret(summary)}: ${redactServer(keyError, server)}`);
+      if (keyError) problems.push(`${describeSecret(summary)}: ${keyError}`);
     }
   }
   const referenced = (name: string, namespace: string | undefined): PullSecretSummary => {
@@ -262,8 +262,8 @@ function uncoveredReason(ref: ImageReference, c: PodContext): string {
   }
   const keys = c.credentials.map((credential) => credential.server);
   const near = findNearMisses(keys, ref, c.urls)[0];
-  const tried = [...new Set(keys)].map((k) => `'${redactServer(k, k)}'`).join(', ');
-  return `no key of ${c.secretsSource} matches '${ref.name}' (tried ${tried})${near ? `; ${redactServer(near.hint, near.key)}` : ''}; ` +
+  const tried = [...new Set(keys)].map((k) => `'${displayKey(k)}'`).join(', ');
+  return `no key of ${c.secretsSource} matches '${ref.name}' (tried ${tried})${near ? `; ${near.hint}` : ''}; ` +
     `${anonymous}: add a registry for '${ref.domain}' to a pull secret, or declare the image public`;
 }
 
@@ -271,15 +271,6 @@ function uncoveredReason(ref: ImageReference, c: PodContext): string {
 export function describeSecret(summary: PullSecretSummary): string {
   const form = summary.form === 'referenced only' ? 'pull secret' : summary.form;
   return `${form} ${summary.namespace ? `${summary.namespace}/` : ''}${summary.name}`;
-}
-
-/** A server key for output: a `user:password@` before the host (which the kubelet ignores) is shown as `***@`. */
-export function displayServer(server: string): string {
-  return displayKey(server);
-}
-
-function redactServer(text: string, server: string): string {
-  return hasUserinfo(server) ? text.split(server).join(displayServer(server)) : text;
 }
 
 function nsKey(namespace: string | undefined, name: string): string {

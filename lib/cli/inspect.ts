@@ -2,7 +2,8 @@
  * `cdk8s-private-registry inspect`: what `kubectl get secret -o yaml | base64 --decode` would show, without the
  * passwords, and for every image the secret and `auths` key the kubelet will use. Reads files only; never the network.
  */
-import { ImagePull, PullSecretSummary, WorkloadPulls, displayServer } from '../check/pull-credentials';
+import { ImagePull, PullSecretSummary, WorkloadPulls } from '../check/pull-credentials';
+import { displayKey } from '../kubelet/keyring';
 import { Pulls } from './pulls';
 import { Cell, Output, Row, line, paint, paragraph, safe, table } from './terminal';
 
@@ -45,7 +46,7 @@ export function inspectJson(pulls: Pulls): InspectJson {
       namespace: s.namespace ?? null,
       name: s.name,
       kind: s.object?.kind ?? null,
-      registries: registries(s).map((r) => ({ server: displayServer(r.server), username: r.username ?? null })),
+      registries: registries(s).map((r) => ({ server: displayKey(r.server), username: r.username ?? null })),
     })),
     workloads: report.workloads.map((w) => ({
       kind: w.pod.kind,
@@ -54,7 +55,7 @@ export function inspectJson(pulls: Pulls): InspectJson {
       images: w.images.map((i) => ({
         image: i.use.image,
         secret: i.coverage === 'secret' ? i.credentials[0].secret.name : null,
-        server: i.coverage === 'secret' ? displayServer(i.credentials[0].server) : null,
+        server: i.coverage === 'secret' ? displayKey(i.credentials[0].server) : null,
         coverage: i.coverage,
       })),
     })),
@@ -117,7 +118,7 @@ function secretRows(s: PullSecretSummary): Cell[][] {
   }
   const password = s.form === 'SealedSecret' ? 'sealed' : s.form === 'ExternalSecret' ? 'in store' : undefined;
   return regs.map((r, i) => [
-    i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: safe(displayServer(r.server)) },
+    i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: safe(displayKey(r.server)) },
     { text: r.username === undefined ? (password ? '' : '-') : safe(r.username) },
     // the password itself is never read into any output; only whether there is one
     { text: password ?? (r.hasPassword ? '***' : '-'), style: 'dim' },
@@ -135,7 +136,7 @@ function pulledWith(image: ImagePull): Cell[] {
   switch (image.coverage) {
     case 'secret': {
       const first = image.credentials[0];
-      return [{ text: safe(first.secret.name), style: 'green' }, { text: safe(displayServer(first.server)) }];
+      return [{ text: safe(first.secret.name), style: 'green' }, { text: safe(displayKey(first.server)) }];
     }
     case 'public':
       return [{ text: 'public', style: 'cyan' }, { text: '' }];

@@ -10,7 +10,8 @@
  * no pull secret covers, is checked anonymously, as the kubelet pulls it. An image the kubelet fails before it asks a
  * registry (an invalid reference, a pull secret it cannot decode) is `invalid`.
  */
-import { ImagePull, PullCredential, WorkloadPulls, describeSecret, displayServer } from '../check/pull-credentials';
+import { ImagePull, PullCredential, WorkloadPulls, describeSecret } from '../check/pull-credentials';
+import { displayKey } from '../kubelet/keyring';
 import { LoginCredential, LoginOptions, LoginResult, LoginStatus, LoginTarget, checkLogins } from '../registry/login';
 import { workloadName } from './inspect';
 import { Pulls } from './pulls';
@@ -86,7 +87,7 @@ function plan(workload: WorkloadPulls, pull: ImagePull): Plan {
       if (readable.length === 0) return { status: 'skipped', detail: `the kubelet would use ${next}` };
       return {
         target: target(readable.map((c) => ({
-          secret: secretName(c), server: displayServer(c.server), username: c.entry!.username!, password: c.entry!.password!,
+          secret: secretName(c), server: displayKey(c.server), username: c.entry!.username!, password: c.entry!.password!,
         }))),
         readable,
         next,
@@ -99,7 +100,7 @@ function lineOf(workload: WorkloadPulls, pull: ImagePull, p: { readable: readonl
   // a registry that cannot be reached at all gets no attempt per credential: name the first one the kubelet would send
   const first = p.readable[0];
   const via = r.credential?.secret ?? (first ? secretName(first) : 'anonymous');
-  const server = r.credential?.server ?? (first ? displayServer(first.server) : undefined);
+  const server = r.credential?.server ?? (first ? displayKey(first.server) : undefined);
   const base = { workload, pull, via, server };
   if (r.status !== 'ok' && p.next !== undefined) {
     return { ...base, status: 'skipped', detail: `${r.detail}; the kubelet would then try ${p.next}` };
@@ -108,7 +109,7 @@ function lineOf(workload: WorkloadPulls, pull: ImagePull, p: { readable: readonl
 }
 
 function unreadableCredential(c: PullCredential): string {
-  const what = `${describeSecret(c.secret)} (key '${displayServer(c.server)}')`;
+  const what = `${describeSecret(c.secret)} (key '${displayKey(c.server)}')`;
   switch (c.secret.form) {
     case 'SealedSecret':
       return `${what}, which only the sealed-secrets controller can open`;

@@ -217,7 +217,7 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
       misses.push({
         key,
         kind: NearMissKind.PATH,
-        hint: hint(`the key's path '${reparsed.path}' is not a prefix of the image's path '${imagePath}'; ` +
+        hint: hint(`the key's path '${displayKey(reparsed.path)}' is not a prefix of the image's path '${imagePath}'; ` +
           `use the key '${host}' or '${image.name}'`),
       });
     } else if (!sameHost && hostsMatch(keyHost.parts, imageHost.parts, true)) {
@@ -258,7 +258,7 @@ function isDockerHubDomain(domain: string): boolean {
 function dockerHubHint(normalized: NormalizedKey, image: ImageReference): string {
   if (image.domain === 'docker.io') {
     return 'for Docker Hub images the kubelet uses a key for \'docker.io\' or, when nothing else matches, ' +
-      `exactly 'https://index.docker.io/v1/' (this key normalizes to '${normalized.key}'); use 'https://index.docker.io/v1/'`;
+      `exactly 'https://index.docker.io/v1/' (this key normalizes to '${displayKey(normalized.key)}'); use 'https://index.docker.io/v1/'`;
   }
   return `the image names the registry '${image.domain}', which the kubelet does not treat as Docker Hub; ` +
     `use the key '${image.domain}'`;

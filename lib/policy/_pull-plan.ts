@@ -7,7 +7,7 @@ import { UrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
 import { ManifestModel, PodObject, PullSecretObject, splitList } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
-import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
+import { ImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
 import { findNearMisses, hasMatchingKey, matchingKeys } from '../kubelet/keyring';
 
 /** What the policy decided for one pod-bearing object that needs its secret. */
@@ -111,11 +111,8 @@ function imageFacts(image: string, servers: readonly string[], urls: UrlParser):
   } catch (e) {
     return { error: (e as Error).message, policyKeys: [] };
   }
-  if (isUpperCaseOnlyHost(ref.domain)) {
-    return { error: `image '${image}' names the registry host '${ref.domain}': a first component with an upper-case letter is read as ` +
-      `a host, not a Docker Hub user; use '${ref.domain.toLowerCase()}${image.slice(ref.domain.length)}' for Docker Hub, or the ` +
-      'registry\'s full host name (with a \'.\') for a registry', policyKeys: [] };
-  }
+  const upperCaseHost = upperCaseHostProblem(image, ref);
+  if (upperCaseHost !== undefined) return { error: upperCaseHost, policyKeys: [] };
   return { ref, policyKeys: matchingKeys(servers, ref, urls) };
 }
 
