@@ -5,9 +5,9 @@
  */
 import { CachingUrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from './annotations';
-import { PullSecretObject, isObject, readManifests, splitList } from './manifest-model';
+import { PullSecretObject, namespacedKey, readManifests, splitList } from './manifest-model';
 import { serviceAccountNamespaceMessage } from './messages';
-import { describeType } from '../input/values';
+import { describeType, isObject } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { NO_NODE_FACTS, NodeOptionError, NodeOptions, readNodeFacts } from './node-facts';
 import { PullCheckError, PullCheckResult, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
@@ -74,12 +74,12 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   const evidenceKeys = model.secrets.flatMap((s) =>
     (s.servers ?? []).map((key) => ({ key, secret: `${s.namespace ? s.namespace + '/' : ''}${s.name}` })));
   const undeclared: PullCheckResult['undeclared'] = [];
-  const saObjects = new Map(model.serviceAccounts.map((sa) => [nsKey(sa.namespace, sa.name), sa]));
+  const saObjects = new Map(model.serviceAccounts.map((sa) => [namespacedKey(sa.namespace, sa.name), sa]));
 
   const secrets = new Map<string, PullSecretObject[]>();
   for (const s of model.secrets) secrets.set(s.name, [...secrets.get(s.name) ?? [], s]);
   const serviceAccounts = new Map<string, string[]>();
-  for (const sa of model.serviceAccounts) serviceAccounts.set(nsKey(sa.namespace, sa.name), sa.imagePullSecrets);
+  for (const sa of model.serviceAccounts) serviceAccounts.set(namespacedKey(sa.namespace, sa.name), sa.imagePullSecrets);
 
   let podsChecked = 0;
   for (const pod of model.pods) {
@@ -95,7 +95,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
     let source = 'imagePullSecrets';
     if (secretNames.length === 0) {
       const sa = pod.serviceAccountName;
-      const fromSa = serviceAccounts.get(nsKey(namespace, sa));
+      const fromSa = serviceAccounts.get(namespacedKey(namespace, sa));
       const elsewhere = fromSa ? undefined : [...serviceAccounts.keys()].find((k) => k.endsWith(`/${sa}`) && sa !== 'default');
       if (elsewhere !== undefined) {
         const saNamespace = elsewhere.slice(0, -sa.length - 1) || undefined;
@@ -134,7 +134,7 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       publicImagesLocation: `metadata.annotations["${PUBLIC_IMAGES_ANNOTATION}"]`,
       urls,
       node,
-      serviceAccount: { name: pod.serviceAccountName, annotations: saObjects.get(nsKey(namespace, pod.serviceAccountName))?.annotations },
+      serviceAccount: { name: pod.serviceAccountName, annotations: saObjects.get(namespacedKey(namespace, pod.serviceAccountName))?.annotations },
       noPullSecrets: secretNames.length === 0,
       evidenceKeys,
     });
@@ -184,6 +184,3 @@ function publicImagesOption(options: ManifestCheckOptions, errors: ManifestFindi
   return valid;
 }
 
-function nsKey(namespace: string | undefined, name: string | undefined): string {
-  return `${namespace ?? ''}/${name ?? ''}`;
-}

@@ -7,7 +7,7 @@
  */
 import { AUTH_NOT_TEXT, decodeAuth } from '../docker/auth-field';
 import { DOCKERCFG_KEY, DOCKERCFG_SECRET_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from '../docker/payload';
-import { describeType } from '../input/values';
+import { describeType, isObject } from '../input/values';
 import { SERVERS_ANNOTATION } from './annotations';
 import { displayKey } from '../kubelet/keyring';
 
@@ -289,7 +289,7 @@ function stringMap(value: unknown): { [key: string]: string } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as { [key: string]: string };
 }
 
-/** A plain object: not null, not an array. */
-export function isObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** The key of a namespaced object in maps: `namespace/name`, with `''` for no namespace. */
+export function namespacedKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? ''}/${name ?? ''}`;
 }

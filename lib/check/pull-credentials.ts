@@ -19,7 +19,7 @@
  *   needs it is `not covered`, saying so: nothing is assumed.
  */
 import { PUBLIC_IMAGES_ANNOTATION } from './annotations';
-import { ManifestModel, PodObject, PullSecretObject, ImageUse, SecretEntry, ServiceAccountObject, splitList } from './manifest-model';
+import { ManifestModel, PodObject, PullSecretObject, ImageUse, SecretEntry, ServiceAccountObject, namespacedKey, splitList } from './manifest-model';
 import { describeNamespace, serviceAccountNamespaceMessage } from './messages';
 import { CachingUrlParser } from '../go/url';
 import { NodeCredentialProvider, NodeProviderMatch, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
@@ -114,7 +114,7 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
   const summaries: PullSecretSummary[] = [];
   const byKey = new Map<string, PullSecretSummary>();
   for (const object of model.secrets) {
-    const key = nsKey(object.namespace, object.name);
+    const key = namespacedKey(object.namespace, object.name);
     const summary: PullSecretSummary = { name: object.name, namespace: object.namespace, form: object.kind, object };
     summaries.push(summary);
     const earlier = byKey.get(key);
@@ -131,7 +131,7 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
     }
   }
   const referenced = (name: string, namespace: string | undefined): PullSecretSummary => {
-    const key = nsKey(namespace, name);
+    const key = namespacedKey(namespace, name);
     let summary = byKey.get(key);
     if (!summary) {
       summary = { name, namespace, form: 'referenced only' };
@@ -142,7 +142,7 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
   };
   const serviceAccounts = new Map<string, ServiceAccountObject>();
   for (const sa of model.serviceAccounts) {
-    serviceAccounts.set(nsKey(sa.namespace, sa.name), sa);
+    serviceAccounts.set(namespacedKey(sa.namespace, sa.name), sa);
     for (const name of sa.imagePullSecrets) referenced(name, sa.namespace);
   }
 
@@ -150,7 +150,7 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
   for (const pod of model.pods) {
     const { resource, namespace } = pod;
     for (const p of pod.problems) problems.push(`${resource}: ${p.message}`);
-    const sa = serviceAccounts.get(nsKey(namespace, pod.serviceAccountName));
+    const sa = serviceAccounts.get(namespacedKey(namespace, pod.serviceAccountName));
     let secretNames = pod.imagePullSecrets;
     let secretsSource = 'imagePullSecrets';
     if (secretNames.length === 0) {
@@ -273,6 +273,3 @@ export function describeSecret(summary: PullSecretSummary): string {
   return `${form} ${summary.namespace ? `${summary.namespace}/` : ''}${summary.name}`;
 }
 
-function nsKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
-}

@@ -8,7 +8,7 @@ import { existsSync } from 'fs';
 import { dirname, resolve } from 'path';
 import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
 import { parseYamlDocuments } from '../input/yaml';
-import { isObject } from '../check/manifest-model';
+import { isObject } from '../input/values';
 
 /** What cdk8s.yaml says that the command uses. */
 export interface ProjectDefaults {

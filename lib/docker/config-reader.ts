@@ -17,7 +17,7 @@ import { DockerConfigFileOptions, DockerConfigTextOptions } from './docker-confi
 import { sortByServer } from './payload';
 import { hasUserinfo } from '../kubelet/keyring';
 import { FileReadError, readRegularFile } from '../input/files';
-import { describeType, optionalDuration, optionalString, optionalStringList, requireObject, requireString } from '../input/values';
+import { describeType, isObject, optionalDuration, optionalString, optionalStringList, requireObject, requireString } from '../input/values';
 
 /** How long a credential helper may take per call before it is killed, in milliseconds. */
 const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
@@ -345,10 +345,6 @@ function jsonErrorPosition(text: string, error: unknown): string {
   }
   if (/unexpected end/i.test(message)) return ' (it ends too early)';
   return '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function jsonKind(value: unknown): string {

@@ -8,6 +8,11 @@
  * field is a password.
  */
 
+/** A plain object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** How a value is described in "must be X, got Y": its kind, never its content. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

@@ -5,7 +5,7 @@
  */
 import { UrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
-import { ManifestModel, PodObject, PullSecretObject, splitList } from '../check/manifest-model';
+import { ManifestModel, PodObject, PullSecretObject, namespacedKey, splitList } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
 import { ImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
 import { findNearMisses, hasMatchingKey, matchingKeys } from '../kubelet/keyring';
@@ -125,11 +125,11 @@ export function planPulls(input: PlanInput): PullPlan {
 
   const secrets = new Map<string, PullSecretObject>();
   for (const s of model.secrets) {
-    const key = nsKey(s.namespace, s.name);
+    const key = namespacedKey(s.namespace, s.name);
     if (!secrets.has(key)) secrets.set(key, s);
   }
   const serviceAccounts = new Map<string, string[]>();
-  for (const sa of model.serviceAccounts) serviceAccounts.set(nsKey(sa.namespace, sa.name), sa.imagePullSecrets);
+  for (const sa of model.serviceAccounts) serviceAccounts.set(namespacedKey(sa.namespace, sa.name), sa.imagePullSecrets);
   const policyPublic = new Set(input.publicImages.map((p) => cache.publicName(p)).filter((n): n is string => n !== undefined));
 
   for (const pod of model.pods) {
@@ -137,11 +137,11 @@ export function planPulls(input: PlanInput): PullPlan {
     // the admission plugin gives a pod its service account's secrets only when its list is empty (an entry without a
     // name still counts)
     const listed = Array.isArray(pod.spec.imagePullSecrets) ? pod.spec.imagePullSecrets.length : 0;
-    const lent = listed === 0 ? serviceAccounts.get(nsKey(pod.namespace, pod.serviceAccountName)) ?? [] : [];
+    const lent = listed === 0 ? serviceAccounts.get(namespacedKey(pod.namespace, pod.serviceAccountName)) ?? [] : [];
     const names = own.length > 0 ? own : lent;
     // the pod lists the policy's own secret already, or its service account lends it
     const listsPolicySecret = input.secretName !== undefined && names.includes(input.secretName) &&
-      !secrets.has(nsKey(pod.namespace, input.secretName));
+      !secrets.has(namespacedKey(pod.namespace, input.secretName));
     // the policy's own secret covers only what the policy decides here
     const read = names.filter((name) => !(listsPolicySecret && name === input.secretName));
     const source = read.length === 0 ? undefined : own.length > 0 ? 'imagePullSecrets'
@@ -149,7 +149,7 @@ export function planPulls(input: PlanInput): PullPlan {
     const knownKeys: string[] = [];
     const unknown: string[] = [];
     for (const name of read) {
-      const secret = secrets.get(nsKey(pod.namespace, name));
+      const secret = secrets.get(namespacedKey(pod.namespace, name));
       if (secret?.servers !== undefined) knownKeys.push(...secret.servers);
       else unknown.push(name);
     }
@@ -217,6 +217,3 @@ function uncoveredMessage(pod: PodObject, what: string, image: string, ref: Imag
     `server matches '${ref.domain}' to the policy (registries or dockerConfig), or add '${ref.name}' to its publicImages`;
 }
 
-function nsKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
-}

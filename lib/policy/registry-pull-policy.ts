@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { onlyBuiltInResolvers, plainPodJson } from './_plain-objects';
 import { PlanCache, PodDecision, planPulls } from './_pull-plan';
 import {
-  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, isObject, podObject, pullSecretObject, readManifests,
+  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, podObject, pullSecretObject, readManifests,
 } from '../check/manifest-model';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { HASH_SUFFIX_LENGTH, hashedSecretName } from '../docker/append-hash';
@@ -12,7 +12,7 @@ import { DockerConfigEntry, RegistryCredentials, validateRegistryCredentials } f
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE, encodeDockerConfigJson, sortByServer } from '../docker/payload';
 import { compareUtf8 } from '../go/json';
 import {
-  checkDns1123Subdomain, describeType, dns1123LabelProblem, optionalBoolean, requireArray, requireObject, requireString,
+  checkDns1123Subdomain, describeType, dns1123LabelProblem, isObject, optionalBoolean, requireArray, requireObject, requireString,
 } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { RegistryEntries } from '../secrets/_registry-entries';
