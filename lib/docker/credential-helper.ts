@@ -86,6 +86,8 @@ interface HelperResult {
 function runHelper(helper: HelperRef, action: string, input: string, run: HelperRunOptions, where: string): HelperResult {
   const program = helperProgram(helper.name);
   const command = `'${program} ${action}'`;
+  const notExecutableError = (): Error =>
+    new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
   const { path, notExecutable } = findOnPath(program, run.env.PATH);
   if (path === undefined) {
     if (notExecutable !== undefined) {
@@ -116,9 +118,7 @@ function runHelper(helper: HelperRef, action: string, input: string, run: Helper
       throw new Error(`${where}: ${command} did not answer within ${run.timeoutMs} ms and was killed with what it started; ` +
         'make sure it cannot wait for input (a locked keychain, a gpg passphrase prompt without a tty), or raise \'helperTimeout\'');
     }
-    if (code === 'EACCES') {
-      throw new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
-    }
+    if (code === 'EACCES') throw notExecutableError();
     if (code === 'ENOBUFS') {
       throw new Error(`${where}: ${command} printed more than ${MAX_OUTPUT_BYTES} bytes and was stopped; check the helper`);
     }
@@ -126,9 +126,8 @@ function runHelper(helper: HelperRef, action: string, input: string, run: Helper
   }
   if (result.status === 0) return { stdout: result.stdout, notFound: false };
   if (NOT_FOUND.test(result.stdout) || NOT_FOUND.test(result.stderr)) return { stdout: '', notFound: true };
-  if (useSetsid && result.status === 126) {
-    throw new Error(`${where}: the credential helper program '${program}' is not executable; fix its permissions (chmod +x)`);
-  }
+  // setsid runs the helper itself, and exits 126 when it cannot
+  if (useSetsid && result.status === 126) throw notExecutableError();
   const how = result.status === null ? `was killed by ${result.signal}` : `exited with code ${result.status}`;
   throw new Error(`${where}: ${command} ${how} (its output is left out, it may hold a secret); ` +
     `run '${program} ${action}' by hand${action === 'get' ? ' with the server on stdin' : ''} to see why, then fix the helper or log in again`);

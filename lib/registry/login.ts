@@ -213,6 +213,11 @@ type Answer =
   | { readonly kind: 'http'; readonly status: number; readonly headers: Headers; readonly body: string }
   | { readonly kind: 'failure'; readonly outcome: Outcome; readonly notTls: boolean };
 
+/** The challenges of a 401 answer (`WWW-Authenticate`), none for any other answer. */
+function challengesOf(answer: Answer): AuthChallenge[] {
+  return answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+}
+
 interface CachedToken {
   promise: Promise<string | Outcome>;
   expiresAt: number;
@@ -327,13 +332,13 @@ class LoginSession {
     const image = `${target.repository}${separator}${target.reference}`;
     const url = `${ping.base}/v2/${target.repository}/manifests/${target.reference}`;
     let answer = await this.head(url, authorization);
-    let challenges = answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+    let challenges = challengesOf(answer);
     const retry = challenges.length > 0 ? await this.reauthorize(endpoint, challenges, target.repository, authorization, credential) : undefined;
     if (retry) {
       if ('failure' in retry) return retry.failure;
       authorization = retry;
       answer = await this.head(url, authorization);
-      challenges = answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+      challenges = challengesOf(answer);
     }
     if (answer.kind === 'failure') return answer.outcome;
     switch (answer.status) {
