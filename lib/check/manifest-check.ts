@@ -11,6 +11,7 @@ import { describeType, isObject } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { NO_NODE_FACTS, NodeOptionError, NodeOptions, readNodeFacts } from './node-facts';
 import { PullCheckError, PullCheckResult, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
+import { pushAll } from '../input/arrays';
 
 /** A finding on one object of the output. */
 export interface ManifestFinding extends PullCheckError {
@@ -71,6 +72,10 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   }
   const urls = new CachingUrlParser();
   const model = readManifests(objects);
+  for (const p of model.problems) {
+    errors.push({ rule: p.duplicateSecret ? PullCheckRule.SECRET_CONTENT : PullCheckRule.MANIFEST_OBJECT, resource: p.resource, index: p.index,
+      location: p.location, message: p.message });
+  }
   const evidenceKeys = model.secrets.flatMap((s) =>
     (s.servers ?? []).map((key) => ({ key, secret: `${s.namespace ? s.namespace + '/' : ''}${s.name}` })));
   const undeclared: PullCheckResult['undeclared'] = [];
@@ -138,9 +143,9 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       noPullSecrets: secretNames.length === 0,
       evidenceKeys,
     });
-    errors.push(...result.errors.map((e) => ({ ...e, resource, index })));
-    warnings.push(...result.warnings.map((w) => ({ ...w, resource, index })));
-    undeclared.push(...result.undeclared);
+    pushAll(errors, result.errors.map((e) => ({ ...e, resource, index })));
+    pushAll(warnings, result.warnings.map((w) => ({ ...w, resource, index })));
+    pushAll(undeclared, result.undeclared);
   }
   if (undeclared.length > 0) {
     // one warning for all of them: an image pulled without credentials that nobody declared public may be private

@@ -118,11 +118,8 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
     const summary: PullSecretSummary = { name: object.name, namespace: object.namespace, form: object.kind, object };
     summaries.push(summary);
     const earlier = byKey.get(key);
-    if (earlier) {
-      problems.push(`${describeSecret(summary)}: ${object.kind} and ${earlier.form} both make it; the API server keeps one: ` +
-        'remove one of them');
-      continue;
-    }
+    // two objects that make it are the manifest model's problem (duplicateSecretProblems): the first is the one described
+    if (earlier) continue;
     byKey.set(key, summary);
     if (object.error) problems.push(`${describeSecret(summary)} ${object.error}`);
     for (const server of object.servers ?? []) {

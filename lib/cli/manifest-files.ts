@@ -8,6 +8,7 @@ import { extname, join } from 'path';
 import { compareUtf8 } from '../go/json';
 import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
 import { parseYamlDocuments } from '../input/yaml';
+import { pushAll } from '../input/arrays';
 
 /** The objects of the manifests, and the files they came from. */
 export interface ManifestInput {
@@ -45,7 +46,7 @@ export function readManifestFiles(paths: readonly string[]): ManifestInput {
     if (names.length === 0) {
       throw new Error(`the folder '${path}' holds no *.yaml or *.yml file: run cdk8s synth first, or name the folder it writes to`);
     }
-    files.push(...names.map((n) => join(path, n)));
+    pushAll(files, names.map((n) => join(path, n)));
   }
   const objects: unknown[] = [];
   for (const file of files) {
@@ -55,7 +56,7 @@ export function readManifestFiles(paths: readonly string[]): ManifestInput {
     } catch (e) {
       throw new Error(`cannot read '${file}': ${readErrorReason((e as FileReadError).code)}`);
     }
-    objects.push(...parseYamlDocuments(text, file));
+    pushAll(objects, parseYamlDocuments(text, file));
   }
   return { files, objects };
 }

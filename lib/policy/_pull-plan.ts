@@ -9,6 +9,7 @@ import { ManifestModel, PodObject, PullSecretObject, namespacedKey, splitList } 
 import { describeNamespace } from '../check/messages';
 import { ImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
 import { findNearMisses, hasMatchingKey, matchingKeys } from '../kubelet/keyring';
+import { pushAll } from '../input/arrays';
 
 /** What the policy decided for one pod-bearing object that needs its secret. */
 export interface PodDecision {
@@ -150,7 +151,7 @@ export function planPulls(input: PlanInput): PullPlan {
     const unknown: string[] = [];
     for (const name of read) {
       const secret = secrets.get(namespacedKey(pod.namespace, name));
-      if (secret?.servers !== undefined) knownKeys.push(...secret.servers);
+      if (secret?.servers !== undefined) pushAll(knownKeys, secret.servers);
       else unknown.push(name);
     }
     const annotated = pod.annotations[PUBLIC_IMAGES_ANNOTATION];

@@ -282,11 +282,13 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     const auths = { 'ghcr.io': { username: 'jane', password: PASSWORDS[1] } };
     const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', namespace: 'apps' },
       data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } };
-    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, secret, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+    // the same name in the same namespace with other content: kubectl apply keeps the last one
+    const other = { ...secret, data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { 'quay.io': auths['ghcr.io'] } })).toString('base64') } };
+    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, other, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
       spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'ghcr.io/jane/app:v1' }] } }]
       .map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
     const inspect = await run(['inspect', twice]);
-    expect(inspect.stdout).toMatch(/both make it/);
+    expect(inspect.stdout.replace(/\s+/g, ' ')).toMatch(/two different Secrets named 'regcred' in namespace 'apps': .* kubectl apply keeps the last one/);
     expect(inspect.stdout).toMatch(/: 1 by a pull secret, 0 public, 0 node, 0 NOT COVERED\n$/);
     expect(inspect.status).toBe(1);
     expect(help).toMatch(/ inspect 0 when it lists no problem; 1 when it lists any: an image NOT COVERED, and also a Secret made twice /);
