@@ -5,7 +5,7 @@
  */
 import { CachingUrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from './annotations';
-import { PullSecretObject, namespacedKey, readManifests, splitList } from './manifest-model';
+import { ManifestModel, PullSecretObject, namespacedKey, readManifests, splitList } from './manifest-model';
 import { serviceAccountNamespaceMessage } from './messages';
 import { describeType, isObject } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
@@ -60,6 +60,11 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   if (!Array.isArray(objects)) {
     throw new Error(`the manifest check needs a list of parsed objects, got ${describeType(objects)}`);
   }
+  return checkManifestModel(readManifests(objects), options, baseDir);
+}
+
+/** `checkManifests` over manifests read already (by a `ManifestReader`, one document at a time). */
+export function checkManifestModel(model: ManifestModel, options: ManifestCheckOptions = {}, baseDir = process.cwd()): ManifestCheckResult {
   const errors: ManifestFinding[] = [];
   const warnings: ManifestWarning[] = [];
   const optionPublicImages = publicImagesOption(options, errors);
@@ -71,7 +76,6 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       location: e instanceof NodeOptionError ? e.option : 'properties', message: (e as Error).message });
   }
   const urls = new CachingUrlParser();
-  const model = readManifests(objects);
   for (const p of model.problems) {
     errors.push({ rule: p.duplicateSecret ? PullCheckRule.SECRET_CONTENT : PullCheckRule.MANIFEST_OBJECT, resource: p.resource, index: p.index,
       location: p.location, message: p.message });

@@ -3,7 +3,6 @@
  * kubelet's credentials for every image (`resolvePullCredentials`).
  */
 import { resolve } from 'path';
-import { readManifests } from '../check/manifest-model';
 import { PullCredentialsReport, resolvePullCredentials } from '../check/pull-credentials';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { parseImageReference } from '../kubelet/image-reference';
@@ -60,7 +59,7 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   // paths stay as given, for messages, when they are relative to the process' own folder
   const input = readManifestFiles(resolve(cwd) === resolve() ? paths : paths.map((p) => resolve(cwd, p)));
-  const model = readManifests(input.objects);
+  const model = input.model;
   const report = resolvePullCredentials(model, { publicImages, nodeProviders: providers });
   // what the model found about the documents themselves (a namespace that is not a string, two Secrets that collide) first
   return { paths, files: input.files, report: { ...report, problems: [...model.problems.map((p) => p.message), ...report.problems] } };
