@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   } else {
     // the cdk8s CLI's context, as `cdk8s synth` hands it to a plugin (parseManifest: eemeli/yaml's parseAllDocuments)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ValidationContext } = require('cdk8s-cli/lib/plugins/validation');
+    const { ValidationContext } = require('cdk8s-cli/plugins');
     const fs = await import('node:fs');
     const manifests = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
     const context = new ValidationContext(manifests, 'cdk8s-private-registry', '0.0.0', {}, false);

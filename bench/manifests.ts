@@ -10,7 +10,7 @@ const FILE_BYTES = 1 << 20;
 const NAMESPACES = 50;
 
 /** The documents of one file, about FILE_BYTES of YAML, as cdk8s writes it (block style, `---` between documents). */
-function manifestFile(file: number): string {
+export function manifestFile(file: number): string {
   const auths = Buffer.from(JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('bench:FAKE-bench-pw').toString('base64') } } }))
     .toString('base64');
   const docs: string[] = [];

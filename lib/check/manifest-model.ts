@@ -31,6 +31,10 @@ export const POD_SPEC_PATHS: { readonly [kind: string]: readonly string[] } = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
+/** The kinds the model reads: pod-bearing objects, the objects that put a pull secret into the cluster, service accounts. */
+export const MODEL_KINDS: ReadonlySet<unknown> = new Set([...Object.keys(POD_SPEC_PATHS), 'Secret', 'SealedSecret', 'ExternalSecret',
+  'ServiceAccount']);
+
 /** How a pod uses an image. */
 export type ImageUseKind = 'container' | 'init container' | 'ephemeral container' | 'image volume';
 
@@ -67,8 +71,12 @@ export interface PodObject {
   readonly resource: string;
   /** The JSON path of the pod spec, such as `spec.template.spec`. */
   readonly specPath: string;
-  /** The pod spec itself (the parsed object: changing it changes the input). */
-  readonly spec: Record<string, any>;
+  /**
+   * What the checks read of the pod spec beyond the fields above: its `imagePullSecrets` as written (an entry without
+   * a name still counts for the ServiceAccount admission plugin). Only this is kept, not the whole spec: a reader of
+   * 50 MB of manifests keeps a model, not the documents.
+   */
+  readonly spec: { readonly imagePullSecrets?: unknown };
   /** The names in `imagePullSecrets`, in order; entries without a name are problems. */
   readonly imagePullSecrets: string[];
   /** `serviceAccountName` (or the deprecated `serviceAccount`), else `default`. */
@@ -151,10 +159,18 @@ export function readManifests(objects: readonly unknown[]): ManifestModel {
 export class ManifestReader {
   private readonly model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [], problems: [] };
 
+  /**
+   * @param copy copy each document the model keeps a part of before reading it: a string a YAML parser gives is often a
+   * slice of the file's text and keeps all of it alive (50 MB of manifests would stay in memory for a few names)
+   */
+  constructor(private readonly copy = false) {}
+
   /** Reads one document: an object, or a List of them. */
-  public add(o: unknown, index: number): void {
+  public add(document: unknown, index: number): void {
     // an empty document ('---' alone) is nothing, for kubectl too
-    if (o === null || o === undefined) return;
+    if (document === null || document === undefined) return;
+    const o = this.copy && isObject(document) && (Object.hasOwn(document, 'items') || MODEL_KINDS.has(document.kind))
+      ? structuredClone(document) : document;
     const problem = (location: string, message: string): void => {
       this.model.problems.push({ index, resource: 'a document', location, message });
     };
@@ -356,7 +372,8 @@ export function podObject(o: Record<string, any>, index: number, prefix = '', li
   }
 
   return {
-    index, list, kind: o.kind, name, namespace, resource: `${o.kind} ${namespace ? namespace + '/' : ''}${name}`, specPath: at, spec,
+    index, list, kind: o.kind, name, namespace, resource: `${o.kind} ${namespace ? namespace + '/' : ''}${name}`, specPath: at,
+    spec: { imagePullSecrets: spec.imagePullSecrets },
     imagePullSecrets: names(refs), serviceAccountName: stringOr(spec.serviceAccountName) ?? stringOr(spec.serviceAccount) ?? 'default',
     annotations: stringMap(o.metadata?.annotations), images, problems,
   };

@@ -145,7 +145,7 @@ export class PullCheckValidation {
   /** Checks every manifest of the synth output. */
   public validate(context: IPullCheckValidationContext): void {
     // one manifest's objects at a time: the model keeps what the check needs, and the rest can go
-    const reader = new ManifestReader();
+    const reader = new ManifestReader(true);
     const origin: string[] = [];
     for (const manifest of context.manifests) {
       for (const o of context.parseManifest(manifest)) {

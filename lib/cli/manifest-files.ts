@@ -52,7 +52,7 @@ export function readManifestFiles(paths: readonly string[]): ManifestInput {
     }
     pushAll(files, names.map((n) => join(path, n)));
   }
-  const reader = new ManifestReader();
+  const reader = new ManifestReader(true);
   let index = 0;
   for (const file of files) {
     let text: string;

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { onlyBuiltInResolvers, plainPodJson } from './_plain-objects';
 import { PlanCache, PodDecision, planPulls } from './_pull-plan';
 import {
-  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, pullSecretObject, readManifests,
+  MODEL_KINDS, ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, pullSecretObject, readManifests,
 } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
 import { synthState, warnOnce } from '../check/_synth-state';
@@ -78,10 +78,8 @@ const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
 const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
 // a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
 const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
-// the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
-// service accounts (whose pull secrets a pod without its own gets); and Lists of them (any kind ending in 'List')
+// the kinds whose JSON the policy reads: those the manifest model reads, and Lists of them (any kind ending in 'List')
 const SECRET_KINDS = ['Secret', 'SealedSecret', 'ExternalSecret'];
-const READ_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), ...SECRET_KINDS, 'ServiceAccount']);
 
 /** How the policy changed one object: what it added, kept live so that a later pass of the same synth can update it. */
 type PatchState =
@@ -255,7 +253,7 @@ export class RegistryPullPolicy extends Construct {
     const readsBefore = this._reads;
     this._plainResolvers = onlyBuiltInResolvers(this);
     for (const o of this._objectsInScope()) {
-      if (!READ_KINDS.has(o.kind) && !o.kind.endsWith('List')) continue;
+      if (!MODEL_KINDS.has(o.kind) && !o.kind.endsWith('List')) continue;
       const facts = this._factsOf(o);
       if (facts === undefined) continue;
       const index = owners.length;
@@ -434,8 +432,6 @@ export class RegistryPullPolicy extends Construct {
     const patch = this._patches.get(o);
     if (patch && plain === undefined) withoutPatch(json, patch);
     const model = readManifests([json]);
-    // keep what the plan reads, not the whole object: 10,000 objects' JSON would stay alive
-    for (const pod of model.pods) (pod as { spec: Record<string, any> }).spec = { imagePullSecrets: pod.spec.imagePullSecrets };
     const facts: ObjectFacts = { model, json: SECRET_KINDS.includes(json.kind) ? json : undefined };
     this._facts.set(o, facts);
     if (!this._watched.has(o)) {
