@@ -198,6 +198,9 @@ export class ManifestReader {
         problem(at, `${list}: ${at} is ${describeType(item)}, not an object; kubectl refuses the List`);
       } else if (Array.isArray(item.items)) {
         problem(at, `${list}: ${at} is a List inside a List; kubectl refuses it: move its items into the outer List`);
+      } else if (item.kind === undefined && item.apiVersion === undefined && itemKind === '') {
+        problem(`${at}.kind`, `${list}: ${at} has no kind, and a List of kind '${o.kind}' gives it none; kubectl refuses it: set its kind ` +
+          'and apiVersion');
       } else {
         const typed = item.kind === undefined && item.apiVersion === undefined ? { ...item, kind: itemKind, apiVersion: o.apiVersion } : item;
         this.addObject(typed, index, `${at}.`, list);
