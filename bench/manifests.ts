@@ -61,7 +61,7 @@ export function benchManifests(runs: number, megabytes: number): string[] {
     }
     const samples: { [mode: string]: Sample[] } = { inspect: [], plugin: [] };
     for (let r = 0; r < runs; r++) {
-      for (const mode of Object.keys(samples)) samples[mode].push(runWorker<Sample>('manifests-worker.js', [mode, folder]));
+      for (const mode of Object.keys(samples)) samples[mode].push(runWorker<Sample>('manifests-worker.js', [mode, folder], 1_200_000));
     }
     const lines = [`inspect and the pull-check plugin over ${megabytes} files, ${(inputBytes / 1e6).toFixed(1)} MB of manifests, median of ${runs} ` +
       'runs each (target: peak RSS < 8x the input):'];

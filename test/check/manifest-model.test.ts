@@ -110,7 +110,8 @@ describe('reading documents as kubectl does', () => {
 
 describe('two Secrets of one name in one namespace', () => {
   const docker = (namespace: string | undefined, server: string): any => ({
-    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', ...(namespace === undefined ? {} : { namespace }) },
+    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson',
+    metadata: { name: 'regcred', ...(namespace === undefined ? {} : { namespace }) },
     data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { [server]: { auth: 'dTpGQUtF' } } })).toString('base64') },
   });
   const sealed = (namespace: string): any => ({ apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'regcred', namespace } });
