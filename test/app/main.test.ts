@@ -125,7 +125,8 @@ describe('main.ts', () => {
     }, 120_000);
 
     it('seals anew when the password or the key changes, and randomly without a key', () => {
-      const values = [sealedEnv(), sealedEnv({ REGISTRY_PASSWORD: `${FAKE}-2` }), sealedEnv({ SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') }),
+      const values = [sealedEnv(), sealedEnv({ REGISTRY_PASSWORD: `${FAKE}-2` }),
+        sealedEnv({ SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') }),
         sealedEnv({ SEALED_SECRETS_STABILITY_KEY: '' }), sealedEnv({ SEALED_SECRETS_STABILITY_KEY: '' })].map((env) => {
         const r = runApp(env);
         expect(r.status).toBe(0);

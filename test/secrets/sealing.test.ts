@@ -327,7 +327,8 @@ describe('sealed-secrets\' own Go code (test/support/go-sealed-secrets) judges t
 
   it('refuses a seal under another label', () => {
     const sealed = sealValue(PLAINTEXT, certPem, 'apps/regcred');
-    expect(go.open([{ sealed, label: 'apps/other', privateKeyPem: readFileSync(keyFile, 'utf8') }])[0]).toEqual(new Error('crypto/rsa: decryption error'));
+    const [result] = go.open([{ sealed, label: 'apps/other', privateKeyPem: readFileSync(keyFile, 'utf8') }]);
+    expect(result).toEqual(new Error('crypto/rsa: decryption error'));
   });
 
   it('writes exactly our bytes when kubeseal\'s HybridEncrypt reads the same session key and OAEP seed', () => {
@@ -413,7 +414,8 @@ describe('sealValue with a stability key', () => {
     const context = digest.digest();
     const hkdf = (purpose: string): Buffer => Buffer.from(openssl('kdf', '-keylen', '32', '-kdfopt', 'digest:SHA256', '-kdfopt', `hexkey:${KEY_HEX}`,
       '-kdfopt', `hexinfo:${Buffer.concat([Buffer.from(purpose), context]).toString('hex')}`, 'HKDF').toString().trim().replace(/:/g, ''), 'hex');
-    const random = Buffer.concat([hkdf('cdk8s-private-registry sealed-secrets v1 session key'), hkdf('cdk8s-private-registry sealed-secrets v1 oaep seed')]);
+    const random = Buffer.concat([hkdf('cdk8s-private-registry sealed-secrets v1 session key'),
+      hkdf('cdk8s-private-registry sealed-secrets v1 oaep seed')]);
     expect(random).toHaveLength(64);
     const [kubeseal] = go.seal([{ plaintext: PLAINTEXT, label, certificatePem: certPem, random }]);
     expect(sealValue(PLAINTEXT, certPem, label, 'cert.pem', key)).toBe((kubeseal as Buffer).toString('base64'));
