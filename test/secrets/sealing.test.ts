@@ -344,6 +344,21 @@ describe('sealed-secrets\' own Go code (test/support/go-sealed-secrets) judges t
     expect(unseal((kubeseal[0] as Buffer).toString('base64'), 'apps/regcred')).toEqual(Buffer.alloc(0));
   });
 
+  it('writes exactly our bytes for the controller\'s 4096-bit keys and for a modulus that is not a whole number of bytes', () => {
+    for (const asked of [4096, 3071]) {
+      const publicKey = generateKeyPairSync('rsa', { modulusLength: asked }).publicKey;
+      // openssl may make a key a bit or two shorter than asked for an odd size: still not a whole number of bytes
+      const bits = publicKey.asymmetricKeyDetails!.modulusLength!;
+      expect(asked === 4096 ? bits === 4096 : bits % 8 !== 0, `${bits} bits`).toBe(true);
+      const certificatePem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const [sessionKey, seed] = [randomBytes(32), randomBytes(32)];
+      const ours = hybridEncrypt(PLAINTEXT, publicKey, 'apps/regcred', { sessionKey, seed });
+      const [kubeseal] = go.seal([{ plaintext: PLAINTEXT, label: 'apps/regcred', certificatePem, random: Buffer.concat([sessionKey, seed]) }]);
+      expect(ours.equals(kubeseal as Buffer), `${bits} bits`).toBe(true);
+      expect(ours.readUInt16BE(0), `${bits} bits`).toBe(Math.ceil(bits / 8));
+    }
+  });
+
   it('writes exactly our bytes for extreme seeds (all ones, all zeros, a ramp)', () => {
     const publicKey = new X509Certificate(certPem).publicKey;
     const seeds = [Buffer.alloc(32, 0xff), Buffer.alloc(32), Buffer.from(Array.from({ length: 32 }, (_, i) => i * 8))];
