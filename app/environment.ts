@@ -32,9 +32,8 @@ const REGISTRY_VARS = ['REGISTRY_SERVER', 'REGISTRY_USERNAME', 'REGISTRY_PASSWOR
 /** The environment variables the default app reads. */
 export class AppEnvironmentVariables {
   /** Every variable the default app reads, for documentation and tests. */
-  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT',
-    STABILITY_KEY_VAR, 'IMAGE', 'SECRET_NAME',
-    'POD_NAME', 'NAMESPACE'];
+  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT', STABILITY_KEY_VAR, 'IMAGE',
+    'SECRET_NAME', 'POD_NAME', 'NAMESPACE'];
 
   /**
    * Reads the default app's input from environment variables, reading the docker config and the sealing certificate

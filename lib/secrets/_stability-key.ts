@@ -5,7 +5,7 @@
  * Both come from HKDF-SHA256 (RFC 5869) with the key as input keying material and, as info, a purpose string and a
  * SHA-256 digest of what is sealed (the scope label, the controller's public key, the plaintext), each part
  * length-prefixed so that no two inputs share an encoding. Whoever lacks the key cannot compute either value, so the
- * ciphertext lets nobody test a guess at the plaintext; whoever has it learns only whether two seals are of equal input.
+ * ciphertext lets nobody without it test a guess at the plaintext; what everyone sees is that equal inputs seal equally.
  */
 import { createHash, hkdfSync } from 'node:crypto';
 import { describeType } from '../input/values';
@@ -45,7 +45,7 @@ export interface StabilityKey {
  */
 export function readStabilityKey(value: unknown, what: string): StabilityKey {
   if (typeof value !== 'string') {
-    throw new Error(`${what} must be a string of 64 or more hex digits, got ${describeType(value)}; ${HOW_TO_MAKE}`);
+    throw new Error(`${what} must be a string (64 or more hex digits, or base64), got ${describeType(value)}; ${HOW_TO_MAKE}`);
   }
   const key = decodeKey(value.trim(), what);
   const distinct = new Set(key).size;

@@ -55,7 +55,7 @@ describe('readStabilityKey', () => {
   });
 
   const refused: [string, unknown, RegExp][] = [
-    ['a number', 42, /must be a string of 64 or more hex digits, got a number/],
+    ['a number', 42, /must be a string \(64 or more hex digits, or base64\), got a number/],
     ['a Buffer', randomBytes(32), /must be a string .* got an object/],
     ['empty', '  ', /is empty, expected a random key of at least 32 bytes/],
     ['62 hex digits (31 bytes)', randomBytes(31).toString('hex'), /is too short: 62 hex digits \(31 bytes\)/],
