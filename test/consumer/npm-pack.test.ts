@@ -245,6 +245,8 @@ describe('the published package', () => {
       { image: 'janedoe/jdoe-private:v1', secret: 'myregcred', server: 'https://index.docker.io/v1/', coverage: 'secret' },
     ] }]);
     expect(leaksIn(text + JSON.stringify(json), ['FAKE-hub-pw'])).toEqual([]);
+    // and says which version was installed
+    expect(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8', timeout: 60_000 })).toBe(`${pkg.version}\n`);
   });
 
   it('keeps the template\'s own main.test.ts passing with the quick start in MyChart', () => {
