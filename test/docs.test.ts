@@ -38,7 +38,7 @@ describe('the README', () => {
   });
 
   it('tells how to install the package with its peer dependencies', () => {
-    expect(readme).toMatch(new RegExp(`\\nnpm install ${pkg.name} ${Object.keys(pkg.peerDependencies).filter((p) => p.startsWith('cdk8s-plus')).join(' ')}\\n`));
+    expect(readme).toMatch(new RegExp(`\\nnpm install ${pkg.name}[ \\n]`));
     for (const peer of Object.keys(pkg.peerDependencies)) expect(readme).toContain(`\`${peer}\` (\`${pkg.peerDependencies[peer]}\`)`);
   });
 
@@ -55,7 +55,9 @@ describe('the links of README.md, docs/*.md and CONTRIBUTING.md', () => {
       const [target, anchor] = link.split('#');
       const resolved = target ? path.join(path.dirname(file), target) : file;
       if (!fs.existsSync(path.join(ROOT, resolved))) broken.push(`${link}: no file ${resolved}`);
-      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor)) broken.push(`${link}: no heading #${anchor} in ${resolved}`);
+      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor)) {
+        broken.push(`${link}: no heading #${anchor} in ${resolved}`);
+      }
     }
     expect(broken).toEqual([]);
   });
