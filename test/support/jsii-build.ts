@@ -1,10 +1,13 @@
 /**
- * jsii-rosetta over the examples of README.md and docs/*.md, as Construct Hub runs it: `jsii-rosetta extract --fail`
- * compiles every ```ts block with its fixture (rosetta/*.ts-fixture) and translates it to Python, Java, C# and Go.
- * Rosetta reads only an assembly's readme, and the docs pages are not in the assembly, so the markdown files are put
- * into the readme of a copy of the assembly (jsii compiles this package into a temporary folder first).
+ * What jsii's tools make of this package, from a jsii build in a temporary folder (never the repository's build/, which
+ * other tests rebuild):
+ * - jsii-rosetta over the examples of README.md and docs/*.md, as Construct Hub runs it: `jsii-rosetta extract --fail`
+ *   compiles every ```ts block with its fixture (rosetta/*.ts-fixture) and translates it to Python, Java, C# and Go.
+ *   Rosetta reads only an assembly's readme, and the docs pages are not in the assembly, so the markdown files are put
+ *   into the readme of a copy of the assembly.
+ * - jsii-docgen's API reference, which API.md must equal.
  *
- * Run alone: `npm run rosetta` (this file), which prints rosetta's report for each file and exits non-zero on a failure.
+ * Run alone: `npm run rosetta` (this file), which prints rosetta's report and exits non-zero on a failure.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +17,7 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const JSII = path.join(ROOT, 'node_modules', 'jsii', 'bin', 'jsii');
 const ROSETTA = path.join(ROOT, 'node_modules', 'jsii-rosetta', 'bin', 'jsii-rosetta');
+const DOCGEN = path.join(ROOT, 'node_modules', 'jsii-docgen', 'bin', 'jsii-docgen');
 const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
 
 /** The markdown files whose examples must translate: the README (the assembly's own readme) and every docs page. */
@@ -35,15 +39,17 @@ export interface RosettaRun {
 }
 
 /** A compiled copy of this package, whose assembly's readme can be replaced. */
-export interface RosettaPackage {
+export interface JsiiBuild {
   /** Runs `jsii-rosetta extract --fail` with `markdown` as the assembly's readme. */
   extract(markdown: string): RosettaRun;
+  /** The API reference jsii-docgen generates for the assembly as jsii wrote it (`npm run docgen` writes it to API.md). */
+  docgen(): string;
   /** Removes the copy. */
   remove(): void;
 }
 
 /** Compiles this package with jsii into a temporary folder (lib/, package.json, the fixtures; node_modules linked). */
-export function compileForRosetta(): RosettaPackage {
+export function compileWithJsii(): JsiiBuild {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rosetta-'));
   try {
     for (const f of ['lib', 'rosetta']) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
@@ -56,8 +62,16 @@ export function compileForRosetta(): RosettaPackage {
     throw e;
   }
   const assemblyFile = path.join(dir, '.jsii');
-  const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf8'));
+  const original = fs.readFileSync(assemblyFile, 'utf8');
+  const assembly = JSON.parse(original);
   return {
+    docgen(): string {
+      fs.writeFileSync(assemblyFile, original);
+      const out = path.join(dir, 'API.md');
+      const r = spawnSync(process.execPath, [DOCGEN, '-o', out], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...QUIET } });
+      if (r.status !== 0) throw new Error(`jsii-docgen failed: ${r.stdout}${r.stderr}`);
+      return fs.readFileSync(out, 'utf8');
+    },
     extract(markdown: string): RosettaRun {
       fs.writeFileSync(assemblyFile, JSON.stringify({ ...assembly, readme: { markdown } }));
       const tablet = path.join(dir, 'examples.tabl.json');
@@ -94,7 +108,7 @@ export function locate(output: string, starts: { file: string; line: number }[])
 
 if (require.main === module) {
   // one rosetta run for every file: each run sets up its own dependency folder, which costs more than the snippets
-  const pkg = compileForRosetta();
+  const pkg = compileWithJsii();
   try {
     const { markdown, starts } = combinedMarkdown();
     const run = pkg.extract(markdown);
