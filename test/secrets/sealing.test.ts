@@ -100,7 +100,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** What sealed-secrets' own Go code (singleDecrypt, as the controller runs it) opens each value to; throws with Go's error. */
+/** What Go's crypto in the controller's format (test/support/go-sealed-secrets) opens each value to; throws with Go's error. */
 function goOpen(values: { sealed: string; label: string }[]): Buffer[] {
   const privateKeyPem = readFileSync(keyFile, 'utf8');
   return go.open(values.map((v) => ({ ...v, privateKeyPem }))).map((r) => {
@@ -331,7 +331,7 @@ describe('sealed-secrets\' own Go code (test/support/go-sealed-secrets) judges t
     expect(result).toEqual(new Error('crypto/rsa: decryption error'));
   });
 
-  it('writes exactly our bytes when kubeseal\'s HybridEncrypt reads the same session key and OAEP seed', () => {
+  it('writes exactly our bytes when Go seals in kubeseal\'s format with the same session key and OAEP seed', () => {
     const publicKey = new X509Certificate(certPem).publicKey;
     // lengths around the 16-byte AES block and the empty value; labels of each scope, one with multi-byte UTF-8
     const cases = [Buffer.alloc(0), Buffer.from('x'), randomBytes(16), randomBytes(17), PLAINTEXT, randomBytes(5000)].flatMap((plaintext, i) =>
@@ -416,7 +416,7 @@ describe('sealValue with a stability key', () => {
     }
   });
 
-  it('is kubeseal\'s HybridEncrypt reading HKDF-SHA256 of the key (openssl kdf) for the session key, then for the seed', () => {
+  it('is Go sealing in kubeseal\'s format, reading HKDF-SHA256 of the key (openssl kdf) for the session key, then for the seed', () => {
     // the derivation stated in lib/secrets/_stability-key.ts, computed with openssl's HKDF: a change of it would reseal
     // every user's secrets once, so it is pinned here
     const digest = createHash('sha256');

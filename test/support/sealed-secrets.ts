@@ -1,5 +1,5 @@
 // The controller's side of Sealed Secrets, for tests: a key pair and certificate made by openssl, and a decryption
-// written from the sealed-secrets format that shares nothing with lib/sealing; and sealed-secrets' own Go code, built here.
+// written from the sealed-secrets format that shares nothing with lib/sealing; and a Go oracle of our own in the controller's format (Go's crypto/rsa and AES-GCM), built here.
 import { execFileSync } from 'node:child_process';
 import { KeyObject, constants, createDecipheriv, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -64,7 +64,7 @@ export interface GoOpenRequest {
   readonly privateKeyPem: string;
 }
 
-/** One value for the Go oracle to seal with kubeseal's HybridEncrypt, reading `random` where kubeseal reads crypto/rand. */
+/** One value for the Go oracle to seal in kubeseal's way (session key, then OAEP seed), reading `random` where kubeseal reads crypto/rand. */
 export interface GoSealRequest {
   readonly plaintext: Buffer;
   readonly label: string;
@@ -73,7 +73,7 @@ export interface GoSealRequest {
   readonly random: Buffer;
 }
 
-/** sealed-secrets' own crypto, in Go (test/support/go-sealed-secrets/main.go); each result is the bytes, or Go's error. */
+/** the controller's format with Go's crypto (test/support/go-sealed-secrets/main.go); each result is the bytes, or Go's error. */
 export interface GoSealedSecrets {
   open(requests: readonly GoOpenRequest[]): (Buffer | Error)[];
   seal(requests: readonly GoSealRequest[]): (Buffer | Error)[];
