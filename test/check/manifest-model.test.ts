@@ -172,3 +172,12 @@ describe('the plugin\'s check over a List', () => {
     expect(result.errors.map((e) => [e.rule, e.location])).toEqual([[PullCheckRule.MANIFEST_OBJECT, 'metadata.namespace']]);
   });
 });
+
+describe('large outputs', () => {
+  it('checks 200,000 objects without "Maximum call stack size exceeded" (no array is spread into a call)', () => {
+    const objects = Array.from({ length: 200_000 }, (_, i) => podObject(`p${i}`, 'apps'));
+    const result = checkManifests(objects, { publicImages: ['ghcr.io/acme/app'] });
+    expect(result.podsChecked).toBe(200_000);
+    expect(result.errors).toEqual([]);
+  });
+});

@@ -59,3 +59,12 @@ describe('printable', () => {
     expect(printable('a\u001b[2Jb\u0007c\u202ed\u009be')).toBe('a\\u{1b}[2Jb\\u{7}c\\u{202e}d\\u{9b}e');
   });
 });
+
+describe('table over many rows', () => {
+  it('renders 200,000 rows without "Maximum call stack size exceeded"', () => {
+    const out: Output = { write: () => undefined, color: false, width: 80 };
+    const rows = Array.from({ length: 200_000 }, (_, i) => [{ text: `ghcr.io/acme/app-${i}:1` }, { text: 'regcred' }]);
+    const lines = table(out, [{ header: 'IMAGE', wrap: true }, { header: 'SECRET' }], rows);
+    expect(lines).toHaveLength(200_001);
+  });
+});
