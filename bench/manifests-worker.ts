@@ -2,6 +2,7 @@
 // output thrown away) or the validation plugin (with the cdk8s CLI's own ValidationContext, whose parseManifest reads
 // each file) over a folder of manifests. argv: MODE FOLDER. Prints one JSON line: milliseconds, peak RSS, the exit
 // status or the plugin's status, and how many lines or violations came out.
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { PullCheckValidation } from '../lib';
 import { runCli } from '../lib/cli/run';
@@ -17,8 +18,7 @@ async function main(): Promise<void> {
     status = String(code);
   } else {
     // the cdk8s CLI's context, as `cdk8s synth` hands it to a plugin (parseManifest: eemeli/yaml's parseAllDocuments)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ValidationContext } = require('cdk8s-cli/plugins');
+    const { ValidationContext } = createRequire(__filename)('cdk8s-cli/plugins');
     const fs = await import('node:fs');
     const manifests = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
     const context = new ValidationContext(manifests, 'cdk8s-private-registry', '0.0.0', {}, false);
