@@ -10,6 +10,7 @@ import { EXAMPLE_CREDENTIALS, PrivateRegistryChartProps } from './private-regist
 import { PullCheckRule, checkPodPulls } from '../lib/check/pull-check';
 import { RegistrySecretCredentialsProps } from '../lib/secrets/registry-secret';
 import { SealingCertificate } from '../lib/secrets/sealing-certificate';
+import { readStabilityKey } from '../lib/secrets/_stability-key';
 
 /** What the default app takes from its environment. */
 export interface AppEnvironment {
@@ -25,13 +26,14 @@ export interface AppEnvironment {
 }
 
 const DEFAULT_IMAGE = 'janedoe/jdoe-private:v1';
+const STABILITY_KEY_VAR = 'SEALED_SECRETS_STABILITY_KEY';
 const REGISTRY_VARS = ['REGISTRY_SERVER', 'REGISTRY_USERNAME', 'REGISTRY_PASSWORD', 'REGISTRY_EMAIL'];
 
 /** The environment variables the default app reads. */
 export class AppEnvironmentVariables {
   /** Every variable the default app reads, for documentation and tests. */
-  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT', 'IMAGE', 'SECRET_NAME',
-    'POD_NAME', 'NAMESPACE'];
+  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT', STABILITY_KEY_VAR, 'IMAGE',
+    'SECRET_NAME', 'POD_NAME', 'NAMESPACE'];
 
   /**
    * Reads the default app's input from environment variables, reading the docker config and the sealing certificate
@@ -122,10 +124,19 @@ export class AppEnvironmentVariables {
       }
     }
 
+    const stabilityKey = get(STABILITY_KEY_VAR);
+    if (stabilityKey !== undefined) {
+      readStabilityKey(stabilityKey, `environment variable ${STABILITY_KEY_VAR}`);
+      if (!certPath) {
+        throw new Error(`environment variable ${STABILITY_KEY_VAR} is set, but SEALED_SECRETS_CERT is not; the key only makes sealed ` +
+          `secrets stable: set SEALED_SECRETS_CERT to the controller's certificate, or unset ${STABILITY_KEY_VAR}`);
+      }
+    }
+
     checkImageCovered(image ?? DEFAULT_IMAGE, image !== undefined, secretServers);
     return {
       notice,
-      chartProps: { credentials, sealingCertificate, image, secretName, podName, namespace },
+      chartProps: { credentials, sealingCertificate, stabilityKey, image, secretName, podName, namespace },
     };
   }
 }

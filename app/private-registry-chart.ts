@@ -30,6 +30,14 @@ export interface PrivateRegistryChartProps extends ChartProps {
   readonly sealingCertificate?: SealingCertificate;
 
   /**
+   * With `sealingCertificate`: seal the same credentials to the same bytes on every synth (see
+   * `SealedRegistrySecretProps.stabilityKey`).
+   *
+   * @default - a new random sealing on every synth
+   */
+  readonly stabilityKey?: string;
+
+  /**
    * The Secret's name.
    *
    * @default 'myregcred'
@@ -85,7 +93,7 @@ export class PrivateRegistryChart extends Chart {
     try {
       const secretProps = { ...props.credentials, metadata: { name: secretName } };
       this.secret = props.sealingCertificate
-        ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate })
+        ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate, stabilityKey: props.stabilityKey })
         : new PrivateRegistrySecret(this, 'regcred', secretProps);
       this.pod = new PrivatePod(this, 'pod', {
         metadata: { name: podName },

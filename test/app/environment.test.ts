@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -103,6 +104,29 @@ describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and 
     const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps' });
     expect(chartProps.namespace).toBe('apps');
     expect(chartProps.sealingCertificate?.source).toBe(`certificate file '${keys.certPath}'`);
+  });
+
+  it('reads SEALED_SECRETS_STABILITY_KEY with SEALED_SECRETS_CERT', () => {
+    const key = randomBytes(32).toString('hex');
+    const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps', SEALED_SECRETS_STABILITY_KEY: key });
+    expect(chartProps.stabilityKey === key).toBe(true);
+  });
+
+  it('fails when SEALED_SECRETS_STABILITY_KEY is too short, naming it without quoting it', () => {
+    const short = randomBytes(31).toString('hex');
+    let message = '';
+    try {
+      AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps', SEALED_SECRETS_STABILITY_KEY: short });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^environment variable SEALED_SECRETS_STABILITY_KEY is too short: 62 hex digits \(31 bytes\), expected/);
+    expect(message).not.toContain(short);
+  });
+
+  it('fails when SEALED_SECRETS_STABILITY_KEY is set without SEALED_SECRETS_CERT', () => {
+    expect(() => AppEnvironmentVariables.read({ SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') }))
+      .toThrow(/^environment variable SEALED_SECRETS_STABILITY_KEY is set, but SEALED_SECRETS_CERT is not; .* or unset SEALED_SECRETS_STABILITY_KEY$/);
   });
 
   it('fails when SEALED_SECRETS_CERT is set without NAMESPACE', () => {
