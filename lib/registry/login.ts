@@ -1,5 +1,5 @@
 // The live registry login check: for each image, what a container runtime does before it pulls, with the
-// credentials the kubelet would try, in the kubelet's order. Pure apart from `fetch` (Node's built-in one by default).
+// credentials the kubelet would try, in the kubelet's order. Pure apart from `fetch` (verifying-fetch.ts by default).
 //
 // Per image and credential:
 // 1. `GET /v2/` (the ping), once per registry endpoint and shared by every image on it;
@@ -17,8 +17,17 @@
 //   HTTPS first and falls back to plain HTTP only when the HTTPS attempt shows the server does not speak TLS at all,
 //   as docker does for such hosts. A refused connection, a time-out or a certificate problem is reported, not retried
 //   over HTTP: the same port would refuse again, and a certificate problem is what the user has to fix. Certificates
-//   are always verified (docker skips that for insecure registries; built-in fetch cannot, per request).
-// - A token realm over plain HTTP is used only under the same rule, because the credential travels to it.
+//   are always verified, whatever NODE_TLS_REJECT_UNAUTHORIZED says (docker ignores it; docker also skips the check
+//   for an insecure registry, which this check does not).
+// - A token realm over plain HTTP is used only under the same rule, because the credential travels to it; on loopback
+//   it is used at once, with no HTTPS attempt first, as docker does. The realm may be on any host or port: the
+//   registry names it, and docker and containerd send the credential there too.
+// - Where the credential goes: the Basic credential only to the image's registry (its origin: scheme, host, port), and
+//   to a token realm only when a challenge that the registry itself answered named it. Redirects are followed by
+//   the check, not by fetch: Authorization is dropped for good at a hop to another origin, and a 401 from another
+//   origin is a verdict, never a challenge to answer (docker keys challenges by the URL that answered; containerd
+//   gives credentials to no host but the image's).
+// - What is read: the ping's body never, a token answer up to 1 MiB, the HEAD has none.
 // - Several credentials: tried one after the other in the kubelet's order, the first that pulls wins, no anonymous
 //   fallback after they all failed (the kubelet has none either). When all fail the most telling outcome is reported:
 //   not found > denied > unauthorized > tls error > unreachable. A 404 means some credential got as far as the
@@ -31,6 +40,8 @@
 //   status in the detail: the check got no usable answer from the registry.
 // - Every detail is one line built from the secret's name, the server key, URLs and status codes; a username,
 //   password, token or auth header never reaches it, and results never carry them (only `LoginCredentialName`).
+//   What the registry chose (a realm, a redirect target, a TLS message) is kept apart in the reason and printed only
+//   when it holds no credential in any form (registry-text.ts).
 import { createHash } from 'node:crypto';
 import { oneLine, Reason, RegistryText, say, SecretScreen } from './registry-text';
 import { verifyingFetch } from './verifying-fetch';
@@ -172,6 +183,8 @@ const NETWORK_REASONS: Record<string, string> = {
   ETIMEDOUT: 'connect timed out',
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   UND_ERR_SOCKET: 'connection closed by the server',
+  HPE_HEADER_OVERFLOW: 'the answer\'s headers are larger than 16 KiB',
+  UND_ERR_HEADERS_OVERFLOW: 'the answer\'s headers are larger than 16 KiB',
 };
 
 const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -428,7 +441,8 @@ class LoginSession {
     if (bearer) {
       // docker's and containerd's token handlers stop here as well: there is nowhere to ask for a token
       if (!bearer.params.realm) {
-        return { failure: { status: 'unauthorized', reason: say`the registry asks for a Bearer token but its challenge names no realm to get one from` } };
+        const reason = say`the registry asks for a Bearer token but its challenge names no realm to get one from`;
+        return { failure: { status: 'unauthorized', reason } };
       }
       const { key, entry } = this.token(endpoint, bearer, repository, credential);
       const token = await entry.promise;
@@ -521,7 +535,8 @@ name '${new RegistryText(url.host)}' as an insecure registry if that is intended
       return { status: 'unreachable', reason: say`${server} answered HTTP ${answer.status}` };
     }
     if (answer.body === undefined) {
-      return { status: 'unreachable', reason: say`${server} answered more than ${TOKEN_ANSWER_LIMIT / 1024 / 1024} MiB; a token answer is a few kilobytes` };
+      const limit = `${TOKEN_ANSWER_LIMIT / 1024 / 1024} MiB`;
+      return { status: 'unreachable', reason: say`${server} answered more than ${limit}; a token answer is a few kilobytes` };
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {

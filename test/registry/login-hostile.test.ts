@@ -283,6 +283,16 @@ describe('what is read from a registry is bounded', () => {
     expect((await check(registry.host)).status).toBe('ok');
   });
 
+  test('headers larger than 16 KiB end the request with one line', async () => {
+    const challenge = `Bearer realm="${ownRealm.origin}/token",x="${'x'.repeat(64 * 1024)}"`;
+    registry.handler = (_request, response) => answer(response, 401, { 'WWW-Authenticate': challenge });
+    const result = await check(registry.host);
+    expect(result).toMatchObject({
+      status: 'unreachable', detail: expect.stringMatching(/^cannot reach http:\/\/127\.0\.0\.1:\d+\/v2\/: the answer's headers are larger than 16 KiB \(HPE_HEADER_OVERFLOW\)$/),
+    });
+    expect(ownRealm.requests).toEqual([]);
+  });
+
   test('the body of the ping is not read at all', async () => {
     registry.handler = (request, response) => {
       if (request.url !== '/v2/') return answer(response, request.headers.authorization ? 200 : 401, { 'WWW-Authenticate': 'Basic realm="r"' });
@@ -320,11 +330,14 @@ describe('no text from a registry is printed when it holds the credential', () =
       name: 'a realm that is not a URL: the password JSON-escaped',
       challenge: notAUrl([...password].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')),
     },
-    { name: 'a realm that is not a URL: the password as HTML character references', challenge: notAUrl([...password].map((c) => `&#${c.codePointAt(0)};`).join('')) },
+    {
+      name: 'a realm that is not a URL: the password as HTML character references',
+      challenge: notAUrl([...password].map((c) => `&#${c.codePointAt(0)};`).join('')),
+    },
     { name: 'a realm that is not a URL: the password in hex', challenge: notAUrl(Buffer.from(password).toString('hex')) },
     { name: 'the password as the realm\'s host, which URL lower-cases', challenge: () => `Bearer realm="http://${hostCredential.password}.invalid/token"`, credential: hostCredential },
     { name: 'the password as an IDNA host, which URL turns into punycode', challenge: () => `Bearer realm="http://${idnCredential.password}.invalid/token"`, credential: idnCredential },
-    { name: 'the password as the realm\'s scheme', challenge: () => `Bearer realm="FAKEPassInHost1://x"`, credential: hostCredential },
+    { name: 'the password as the realm\'s scheme', challenge: () => 'Bearer realm="FAKEPassInHost1://x"', credential: hostCredential },
   ];
 
   test.each(echoCases)('$name', async ({ challenge, credential: c = credential }) => {
@@ -363,7 +376,8 @@ describe('a Bearer challenge without a realm', () => {
     registry.handler = (_request, response) => answer(response, 401, { 'WWW-Authenticate': challenge });
     const result = await check(registry.host);
     expect(result.status).toBe('unauthorized');
-    expect(result.detail).toBe('secret \'regcred\' (server \'registry\'): the registry asks for a Bearer token but its challenge names no realm to get one from');
+    expect(result.detail)
+      .toBe('secret \'regcred\' (server \'registry\'): the registry asks for a Bearer token but its challenge names no realm to get one from');
     expect(registry.requests.filter((r) => r.authorization)).toEqual([]);
   });
 });
