@@ -30,13 +30,16 @@ export function say(strings: TemplateStringsArray, ...values: readonly (string |
 /** What a withheld part is printed as. */
 export const WITHHELD = '<withheld: the registry\'s text holds a credential>';
 
-const MAX_DECODE_ROUNDS = 4;
+const MAX_DECODE_ROUNDS = 6;
+// the characters one screening may look at, over all decodings; text that needs more is withheld
+const SCREEN_BUDGET = 1024 * 1024;
 const MAX_PART_LENGTH = 160;
 // a username this short would match ordinary words; a password of any length counts
 const MIN_USERNAME_LENGTH = 3;
 const BASE64_RUN_RE = /[A-Za-z0-9+/_-]{6,}/g;
 const HEX_RUN_RE = /(?:[0-9A-Fa-f]{2}){4,}/g;
-const IDN_RUN_RE = /[a-z0-9.-]*xn--[a-z0-9.-]*/gi;
+// split into host-name-like runs (linear: a pattern around `xn--` would backtrack over long runs)
+const NOT_HOST_NAME_RE = /([^A-Za-z0-9.-]+)/;
 const ESCAPE_RE = /(?:%[0-9A-Fa-f]{2})+|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|\\([\\/"'bfnrt])|&#(\d{1,7});|&#[xX]([0-9A-Fa-f]{1,6});|&(quot|amp|lt|gt|apos);/g;
 const JSON_ESCAPES: Record<string, string> = { 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', '\\': '\\', '/': '/', '"': '"', '\'': '\'' };
 const HTML_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: '\'' };
@@ -44,7 +47,8 @@ const HTML_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt
 /**
  * The credentials (and tokens) of one login check, and the one place its reasons become printable lines. Matching is
  * case-insensitive (a host name in a URL is lower-cased) and sees through percent-encoding, JSON and HTML escapes,
- * `+` for space, IDNA (punycode) host names, hex, and base64 or base64url at any offset, nested up to four rounds.
+ * `+` for space, IDNA (punycode) host names, hex, and base64 or base64url at any offset, nested up to six deep. Text
+ * too large to screen that way is taken to hold a credential.
  */
 export class SecretScreen {
   private readonly forms = new Set<string>();
@@ -67,13 +71,27 @@ export class SecretScreen {
     if (secret !== '') this.forms.add(secret.toLowerCase());
   }
 
-  /** Whether `text` holds one of the secrets in a form the screen can decode. */
+  /** Whether `text` holds one of the secrets in a form the screen can decode (or is too large to tell). */
   holds(text: string): boolean {
     if (this.forms.size === 0) return false;
-    for (const variant of decodings(text)) {
-      const lower = variant.toLowerCase();
+    // breadth first: every decoding of every decoding, each looked at once, until the budget is spent
+    const seen = new Set<string>();
+    const queue = [{ text, depth: 0 }];
+    let budget = SCREEN_BUDGET;
+    for (let i = 0; i < queue.length; i++) {
+      const { text: current, depth } = queue[i];
+      if (seen.has(current)) continue;
+      seen.add(current);
+      budget -= current.length;
+      if (budget < 0) return true;
+      const lower = current.toLowerCase();
       for (const form of this.forms) {
         if (lower.includes(form)) return true;
+      }
+      if (depth < MAX_DECODE_ROUNDS) {
+        for (const next of decodeSteps(current)) {
+          if (!seen.has(next)) queue.push({ text: next, depth: depth + 1 });
+        }
       }
     }
     return false;
@@ -94,27 +112,20 @@ export function oneLine(text: string): string {
   return line.length > MAX_PART_LENGTH ? `${line.slice(0, MAX_PART_LENGTH - 3)}...` : line;
 }
 
-/** `text` and what it decodes to, round after round, with every base64 or hex run in each round decoded too. */
-function decodings(text: string): string[] {
-  const out = new Set<string>();
-  let current = text;
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
-    out.add(current);
-    out.add(current.replace(/\+/g, ' '));
-    for (const run of current.match(IDN_RUN_RE) ?? []) out.add(domainToUnicode(run.toLowerCase()));
-    for (const run of current.match(BASE64_RUN_RE) ?? []) {
-      // the secret may start at any of the four offsets of a base64 quantum
-      for (let offset = 0; offset < 4 && offset < run.length; offset++) out.add(Buffer.from(run.slice(offset), 'base64').toString('utf8'));
-    }
-    for (const run of current.match(HEX_RUN_RE) ?? []) {
-      out.add(Buffer.from(run, 'hex').toString('utf8'));
-      out.add(Buffer.from(run.slice(1), 'hex').toString('utf8'));
-    }
-    const next = unescapeOnce(current);
-    if (next === current) break;
-    current = next;
+/** What one step of decoding makes of `text`: unescaped, `+` read as a space, IDNA hosts in Unicode, base64 and hex runs decoded. */
+function decodeSteps(text: string): string[] {
+  const steps = [unescapeOnce(text), text.replace(/\+/g, ' ')];
+  if (/xn--/i.test(text)) {
+    steps.push(text.split(NOT_HOST_NAME_RE).map((run) => (/xn--/i.test(run) ? domainToUnicode(run.toLowerCase()) || run : run)).join(''));
   }
-  return [...out];
+  for (const run of text.match(BASE64_RUN_RE) ?? []) {
+    // the secret may start at any of the four offsets of a base64 quantum
+    for (let offset = 0; offset < 4 && offset < run.length; offset++) steps.push(Buffer.from(run.slice(offset), 'base64').toString('utf8'));
+  }
+  for (const run of text.match(HEX_RUN_RE) ?? []) {
+    steps.push(Buffer.from(run, 'hex').toString('utf8'), Buffer.from(run.slice(1), 'hex').toString('utf8'));
+  }
+  return steps.filter((step) => step !== text);
 }
 
 /** One round of percent-decoding (as UTF-8), JSON and `\x` escapes, and HTML character references. */

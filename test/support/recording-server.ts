@@ -68,8 +68,13 @@ export async function streamBody(response: http.ServerResponse, bytes: number, f
     written += chunk.length;
     if (!ok) {
       await new Promise<void>((resolve) => {
-        response.once('drain', resolve);
-        response.once('close', resolve);
+        const done = (): void => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.on('drain', done);
+        response.on('close', done);
       });
     }
   }
