@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkLabelsAndAnnotations } from '../lib/input/metadata';
 import { checkDns1123Label, checkDns1123Subdomain, requireObject, requireString } from '../lib/input/values';
 import { DOCKER_HUB_SERVER, RegistryCredentials } from '../lib/docker/credentials';
 import { PrivatePod } from '../lib/pods/private-pod';
@@ -89,6 +90,8 @@ export class PrivateRegistryChart extends Chart {
     const containerName = checkDns1123Label(props.containerName ?? 'private-reg-container', 'containerName', where);
     const image = requireString(props.image ?? 'janedoe/jdoe-private:v1', 'image', where);
     if (props.namespace !== undefined) checkDns1123Label(props.namespace, 'namespace', where);
+    // cdk8s copies the chart's labels onto every object it holds
+    checkLabelsAndAnnotations({ labels: props.labels }, '', where);
     super(scope, id, props);
     try {
       const secretProps = { ...props.credentials, metadata: { name: secretName } };

@@ -7,8 +7,8 @@ import { UrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
 import { ManifestModel, PodObject, PullSecretObject, namespacedKey, splitList } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
-import { ImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
-import { findNearMisses, hasMatchingKey, matchingKeys } from '../kubelet/keyring';
+import { ImageReference, parseImageReference } from '../kubelet/image-reference';
+import { findNearMisses, hasMatchingKey, matchingKeys, upperCaseHostProblem } from '../kubelet/keyring';
 import { pushAll } from '../input/arrays';
 
 /** What the policy decided for one pod-bearing object that needs its secret. */
@@ -112,7 +112,7 @@ function imageFacts(image: string, servers: readonly string[], urls: UrlParser):
   } catch (e) {
     return { error: (e as Error).message, policyKeys: [] };
   }
-  const upperCaseHost = upperCaseHostProblem(image, ref);
+  const upperCaseHost = upperCaseHostProblem(image, ref, servers, urls);
   if (upperCaseHost !== undefined) return { error: upperCaseHost, policyKeys: [] };
   return { ref, policyKeys: matchingKeys(servers, ref, urls) };
 }

@@ -58,6 +58,23 @@ describe('AppEnvironmentVariables.read', () => {
   });
 });
 
+describe('AppEnvironmentVariables.read over the 1 MiB limit on a Secret\'s data', () => {
+  it.each(['REGISTRY_USERNAME', 'REGISTRY_PASSWORD', 'REGISTRY_EMAIL'])('fails when %s is 1 MiB, naming that variable', (name) => {
+    const huge = `FAKE-${name}-`.padEnd(1024 * 1024, 'x');
+    const env = { REGISTRY_USERNAME: 'robot', REGISTRY_PASSWORD: FAKE, REGISTRY_EMAIL: 'robot@example.com', [name]: huge };
+    let message = '';
+    try {
+      AppEnvironmentVariables.read(env);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(new RegExp('^environment variables REGISTRY_\\*: the .dockerconfigjson payload would be [\\d,]+ bytes, over the ' +
+      `1,048,576-byte limit .*; the largest field is environment variable ${name} \\(1,048,576 bytes, value not shown\\), and registry ` +
+      'credentials take a few kilobytes at most: check that value$'));
+    expect(message).not.toContain('FAKE');
+  });
+});
+
 describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and SEALED_SECRETS_CERT', () => {
   let dockerDir: string;
   let keys: SealingKeys;

@@ -1,8 +1,7 @@
 // Go's own text/template (test/support/go-template/main.go, built once per test file with Debian's golang-go) renders
 // External Secrets Operator templates as the operator does, so tests judge our templates with the real engine.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildGoProgram } from './go';
+import { buildGoProgram, runGo } from './go';
 
 const SOURCE = join(__dirname, 'go-template', 'main.go');
 
@@ -28,8 +27,7 @@ export function buildGoTemplateRenderer(): GoTemplateRenderer {
   const { binary, close } = buildGoProgram(SOURCE, 'go-template');
   const run = (input: unknown): string => {
     try {
-      return execFileSync(binary, [], { input: JSON.stringify(input), encoding: 'utf8', env: {}, timeout: 60_000, killSignal: 'SIGKILL',
-        stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+      return runGo(binary, JSON.stringify(input));
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr?.trim();
       throw new Error(`go text/template rejected the template: ${stderr || (e as Error).message}`);

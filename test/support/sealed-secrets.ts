@@ -1,11 +1,12 @@
 // The controller's side of Sealed Secrets, for tests: a key pair and certificate made by openssl, and a decryption
-// written from the sealed-secrets format that shares nothing with lib/sealing; and a Go oracle of our own in the controller's format (Go's crypto/rsa and AES-GCM), built here.
+// written from the sealed-secrets format that shares nothing with lib/sealing; and a Go oracle of our own in the
+// controller's format (Go's crypto/rsa and AES-GCM), built here.
 import { execFileSync } from 'node:child_process';
 import { KeyObject, constants, createDecipheriv, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGoProgram } from './go';
+import { buildGoProgram, runGo } from './go';
 
 /** A throwaway controller key pair. */
 export interface SealingKeys {
@@ -84,8 +85,7 @@ export interface GoSealedSecrets {
 export function buildGoSealedSecrets(): GoSealedSecrets {
   const { binary, close } = buildGoProgram(join(__dirname, 'go-sealed-secrets', 'main.go'), 'go-sealed-secrets');
   const run = (batch: object[]): (Buffer | Error)[] => {
-    const stdout = execFileSync(binary, [], { input: JSON.stringify({ batch }), encoding: 'utf8', env: {}, timeout: 60_000,
-      killSignal: 'SIGKILL', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const stdout = runGo(binary, JSON.stringify({ batch }));
     return (JSON.parse(stdout) as { out?: string; error?: string }[])
       .map((r) => (r.out !== undefined ? Buffer.from(r.out, 'base64') : new Error(r.error)));
   };
