@@ -1,6 +1,6 @@
 // One measurement in its own process: `inspect` (the command, as `cdk8s-private-registry inspect FOLDER` runs it, its
-// output thrown away) or the validation plugin (with the cdk8s CLI's own ValidationContext, whose parseManifest reads
-// each file) over a folder of manifests. argv: MODE FOLDER. Prints one JSON line: milliseconds, peak RSS, the exit
+// output thrown away) or the validation plugin (with the cdk8s CLI's own ValidationContext; the plugin reads each file
+// itself, as inspect does) over a folder of manifests. argv: MODE FOLDER. Prints one JSON line: milliseconds, peak RSS, the exit
 // status or the plugin's status, and how many lines or violations came out.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     const code = await runCli(['inspect', folder], { out, err: () => undefined, env: {}, cwd: path.dirname(folder) });
     status = String(code);
   } else {
-    // the cdk8s CLI's context, as `cdk8s synth` hands it to a plugin (parseManifest: eemeli/yaml's parseAllDocuments)
+    // the cdk8s CLI's context, as `cdk8s synth` hands it to a plugin
     const { ValidationContext } = createRequire(__filename)('cdk8s-cli/plugins');
     const fs = await import('node:fs');
     const manifests = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));

@@ -9,6 +9,7 @@
  */
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from './annotations';
 import { OPTIONS_RESOURCE, checkManifestModel } from './manifest-check';
+import { readManifestFile } from './manifest-file';
 import { ManifestReader } from './manifest-model';
 import { ImagePullCredentialsVerificationPolicy } from './node-facts';
 import { PullCheckRule } from './pull-check';
@@ -61,7 +62,10 @@ export interface IPullCheckValidationContext {
   readonly report: IPullCheckValidationReport;
   /** Prints to the synth output. */
   readonly logger: IPullCheckValidationLogger;
-  /** Parses one manifest into its objects. */
+  /**
+   * Parses one manifest into its objects. The plugin does not call it: it reads each file itself, one document at a time
+   * and as kubectl would, so that a large synth output is not held in memory at once.
+   */
   parseManifest(manifestPath: string): any[];
 }
 
@@ -144,12 +148,18 @@ export class PullCheckValidation {
 
   /** Checks every manifest of the synth output. */
   public validate(context: IPullCheckValidationContext): void {
-    // one manifest's objects at a time: the model keeps what the check needs, and the rest can go
+    // each file read here, one document at a time, as inspect reads it: the CLI's parseManifest builds every document of
+    // a file at once (peak memory several times the file's size), and accepts text kubectl refuses
     const reader = new ManifestReader(true);
     const origin: string[] = [];
+    const readErrors: { rule: string; resource: string; index: number; location: string; message: string }[] = [];
     for (const manifest of context.manifests) {
-      for (const o of context.parseManifest(manifest)) {
-        reader.add(o, origin.length);
+      try {
+        readManifestFile(manifest, reader, origin.length, () => origin.push(manifest));
+      } catch (e) {
+        // a file kubectl would refuse (not UTF-8, control characters, not YAML) is one finding naming it; the rest is checked
+        readErrors.push({ rule: PullCheckRule.MANIFEST_OBJECT, resource: 'a manifest', index: origin.length, location: '',
+          message: (e as Error).message });
         origin.push(manifest);
       }
     }
@@ -173,7 +183,7 @@ export class PullCheckValidation {
     // warnings reach the report too, as violations of the rule 'warning' that do not fail it
     const warnings = result.warnings.map((w) => ({ rule: 'warning', resource: w.resource ?? 'the synth output', index: w.index,
       location: w.location, message: w.message }));
-    for (const e of [...optionErrors, ...result.errors, ...warnings]) {
+    for (const e of [...optionErrors, ...readErrors, ...result.errors, ...warnings]) {
       context.report.addViolation({
         ruleName: e.rule,
         // names, images and namespaces come from the manifests: none may move the terminal's cursor
@@ -183,8 +193,8 @@ export class PullCheckValidation {
           manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
       });
     }
-    const failed = result.errors.length + optionErrors.length > 0;
-    context.report.submit(failed ? 'failure' : 'success',
-      { podsChecked: String(result.podsChecked), errors: String(result.errors.length + optionErrors.length), warnings: String(warnings.length) });
+    const errors = result.errors.length + optionErrors.length + readErrors.length;
+    context.report.submit(errors > 0 ? 'failure' : 'success',
+      { podsChecked: String(result.podsChecked), errors: String(errors), warnings: String(warnings.length) });
   }
 }

@@ -8,9 +8,9 @@
 import { readdirSync, statSync } from 'fs';
 import { extname, join } from 'path';
 import { compareUtf8 } from '../go/json';
-import { FileReadError, readErrorReason, readRegularFile } from '../input/files';
-import { forEachYamlDocument } from '../input/yaml';
+import { readErrorReason } from '../input/files';
 import { describeType, isObject } from '../input/values';
+import { readManifestFile } from '../check/manifest-file';
 import { ManifestModel, ManifestReader } from '../check/manifest-model';
 import { pushAll } from '../input/arrays';
 
@@ -55,18 +55,11 @@ export function readManifestFiles(paths: readonly string[]): ManifestInput {
   const reader = new ManifestReader(true);
   let index = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readRegularFile(file, true);
-    } catch (e) {
-      throw new Error(`cannot read '${file}': ${readErrorReason((e as FileReadError).code)}`);
-    }
-    forEachYamlDocument(text, file, (value, number) => {
+    index = readManifestFile(file, reader, index, (value, number) => {
       if (!isObject(value)) {
         throw new Error(`'${file}': document ${number} is ${describeType(value)}, not an object; kubectl refuses it: every document of a ` +
           'manifest must be a Kubernetes object (apiVersion, kind, metadata)');
       }
-      reader.add(value, index++);
     });
   }
   return { files, model: reader.finish() };

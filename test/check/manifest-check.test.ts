@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from '../../lib/check/annotations';
 import { checkManifests } from '../../lib/check/manifest-check';
-import { PullCheckValidation } from '../../lib/check/pull-check-validation';
+import { PullCheckValidation, PullCheckViolation } from '../../lib/check/pull-check-validation';
 import { validateRegistryCredentials } from '../../lib/docker/credentials';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
 
@@ -152,12 +155,36 @@ describe('checkManifests', () => {
   });
 });
 
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'manifest-check-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The plugin over files of the given texts, with a context shaped as the cdk8s CLI's. */
+function runPlugin(properties: unknown, texts: (string | Buffer)[]): { violations: PullCheckViolation[]; status: string } {
+  const violations: PullCheckViolation[] = [];
+  let status = '';
+  const files = texts.map((text, i) => {
+    const file = join(mkdtempSync(join(dir, 'dist-')), `chart-${i}.k8s.yaml`);
+    writeFileSync(file, text);
+    return file;
+  });
+  new PullCheckValidation(properties as any).validate({
+    manifests: files,
+    parseManifest: () => { throw new Error('the plugin reads the files itself'); },
+    report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } },
+    logger: { log: () => undefined },
+  });
+  return { violations, status };
+}
+
 describe('PullCheckValidation properties', () => {
   function validate(properties: unknown): { ruleName: string; recommendation: string; locations: string[] }[] {
     const found: { ruleName: string; recommendation: string; locations: string[] }[] = [];
     new PullCheckValidation(properties as any).validate({
-      manifests: ['a.yaml'],
-      parseManifest: () => [],
+      manifests: [],
+      parseManifest: () => { throw new Error('the plugin reads the files itself'); },
       report: {
         addViolation: (v) => found.push({ ruleName: v.ruleName, recommendation: v.recommendation, locations: v.violatingResources[0].locations }),
         submit: () => undefined,
@@ -177,6 +204,34 @@ describe('PullCheckValidation properties', () => {
   for (const value of [undefined, null, {}]) {
     it(`takes properties ${JSON.stringify(value)} as none`, () => {
       expect(validate(value)).toEqual([]);
+    });
+  }
+});
+
+describe('PullCheckValidation reads the files itself', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: Bad/Image\n';
+
+  it('reports each finding with the file its object is in', () => {
+    const { violations, status } = runPlugin({}, ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n', `---\n${pod}`]);
+    expect(status).toBe('failure');
+    expect(violations.map((v) => [v.ruleName, v.violatingResources[0].manifestPath.endsWith('chart-1.k8s.yaml'),
+      v.violatingResources[0].locations])).toEqual([['image-reference', true, ['spec.containers[0].image']]]);
+  });
+
+  for (const [title, text, message] of [
+    ['is not UTF-8', Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff'), Buffer.from([0xff, 0x0a])]),
+      /^cannot read '.*chart-0\.k8s\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/],
+    ['holds a control character', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u0007b\n',
+      /^'.*chart-0\.k8s\.yaml' is not valid YAML: line 4, column 10: a control character \(U\+0007\), which YAML does not allow and kubectl refuses/],
+    ['is not valid YAML', 'a: [\n', /^'.*chart-0\.k8s\.yaml' is not valid YAML: document 1/],
+  ] as const) {
+    it(`reports a file that ${title} as one finding naming it, and checks the other files`, () => {
+      const { violations, status } = runPlugin({}, [text, pod]);
+      expect(status).toBe('failure');
+      expect(violations.map((v) => v.ruleName)).toEqual(['manifest-object', 'image-reference']);
+      expect(violations[0].recommendation).toMatch(message);
+      expect(violations[0].violatingResources[0].manifestPath).toMatch(/chart-0\.k8s\.yaml$/);
+      expect(violations[1].violatingResources[0].manifestPath).toMatch(/chart-1\.k8s\.yaml$/);
     });
   }
 });

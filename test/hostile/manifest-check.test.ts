@@ -1,6 +1,8 @@
 // Hostile input to the pure checks and the validation plugin: parseImageReference, checkManifests and
 // PullCheckValidation. The manifest check reads whatever YAML a user's app wrote, so a bad value is a finding on that
 // object (or that option), never a crash, and never the end of the check for the other objects.
+import { mkdtempSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { describe, it } from 'vitest';
 import { PullCheckValidation } from '../../lib';
 import { PUBLIC_IMAGES_ANNOTATION } from '../../lib/check/annotations';
@@ -9,7 +11,7 @@ import { parseImageReference } from '../../lib/kubelet/image-reference';
 import { expectAccepted, expectAcceptedOrRefused, expectRefused, isRawError, leaksIn, looksRaw, redact, report } from './_expect';
 import { TYPE_MESSAGE, fake, useTempRoot } from './_fixtures';
 
-useTempRoot('manifest');
+const root = useTempRoot('manifest');
 
 const PASSWORD = fake('manifest-pw');
 const SECRETS = [PASSWORD];
@@ -163,13 +165,17 @@ interface PluginRun {
   readonly status?: string;
 }
 
-/** Runs the plugin with a context shaped as the cdk8s CLI's. */
+/** Runs the plugin with a context shaped as the cdk8s CLI's, over files that hold the objects (JSON is YAML). */
 async function runPlugin(props: unknown, manifests: Record<string, any[]>): Promise<PluginRun> {
   const violations: any[] = [];
   let status: string | undefined;
+  const dir = mkdtempSync(join(root.dir(), 'dist-'));
+  for (const [file, objects] of Object.entries(manifests)) {
+    writeFileSync(join(dir, file), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+  }
   await new PullCheckValidation(props as any).validate({
-    manifests: Object.keys(manifests),
-    parseManifest: (path: string) => manifests[path],
+    manifests: Object.keys(manifests).map((f) => join(dir, f)),
+    parseManifest: () => { throw new Error('the plugin reads the files itself'); },
     report: { addViolation: (v: any) => violations.push(v), submit: (s: string) => { status = s; } },
     logger: { log: () => undefined },
   });

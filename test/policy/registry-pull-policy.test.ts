@@ -39,6 +39,8 @@ interface Output {
   /** Each file's objects. */
   readonly objects: { [file: string]: any[] };
   readonly all: any[];
+  /** The folder they are in. */
+  readonly outdir: string;
 }
 
 /** Writes the app to a fresh folder with App.synth() and reads every file back. */
@@ -57,7 +59,7 @@ function readOutput(outdir: string): Output {
     files[f] = fs.readFileSync(path.join(outdir, f), 'utf8');
     objects[f] = Yaml.load(path.join(outdir, f));
   }
-  return { files, objects, all: Object.values(objects).flat() };
+  return { files, objects, all: Object.values(objects).flat(), outdir };
 }
 
 function vendoredApp(policy?: Partial<RegistryPullPolicyProps>): (app: App) => RegistryPullPolicy | undefined {
@@ -93,8 +95,9 @@ function pluginRun(output: Output, publicImages = PUBLIC): PluginRun {
   let status = '';
   let podsChecked = '';
   new PullCheckValidation({ publicImages }).validate({
-    manifests: Object.keys(output.objects),
-    parseManifest: (file: string) => output.objects[file],
+    // the plugin reads the files itself
+    manifests: Object.keys(output.objects).map((f) => path.join(output.outdir, f)),
+    parseManifest: () => { throw new Error('the plugin reads the files itself'); },
     report: { addViolation: (v) => all.push(v), submit: (s, m) => { status = s; podsChecked = m?.podsChecked ?? ''; } },
     logger: { log: () => undefined },
   });
@@ -232,7 +235,10 @@ describe('an App-scoped policy over an Include of vendored manifests', () => {
     const entries = auths(monitoring);
     delete entries['registry.example.com:5000'];
     monitoring.data['.dockerconfigjson'] = Buffer.from(JSON.stringify({ auths: entries })).toString('base64');
-    const run = pluginRun(tampered);
+    // the plugin reads files: the tampered output goes to a folder of its own
+    const outdir = fs.mkdtempSync(path.join(dir, 'tampered-'));
+    for (const [f, objects] of Object.entries(tampered.objects)) fs.writeFileSync(path.join(outdir, f), Yaml.stringify(...objects));
+    const run = pluginRun({ ...tampered, outdir });
     expect(run.violations.map((v) => v.violatingResources[0].resourceName)).toEqual(['Deployment monitoring/exporter']);
     expect(run.violations[0].recommendation).toMatch(/registry.example.com:5000\/acme\/collector:5/);
   });
