@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -7,6 +8,7 @@ import { checkManifests } from '../../lib/check/manifest-check';
 import { PullCheckValidation, PullCheckViolation } from '../../lib/check/pull-check-validation';
 import { validateRegistryCredentials } from '../../lib/docker/credentials';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
+import { KUBECTL } from '../support/kubectl';
 
 function dockerSecret(name: string, servers: string[], namespace?: string): any {
   const entries = servers.map((server) => validateRegistryCredentials({ server, username: 'u', password: 'FAKE' }, 'test'));
@@ -162,7 +164,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The plugin over files of the given texts, with a context shaped as the cdk8s CLI's. */
-function runPlugin(properties: unknown, texts: (string | Buffer)[]): { violations: PullCheckViolation[]; status: string } {
+function runPlugin(properties: unknown, texts: (string | Buffer)[]): { violations: PullCheckViolation[]; status: string; files: string[] } {
   const violations: PullCheckViolation[] = [];
   let status = '';
   const files = texts.map((text, i) => {
@@ -176,7 +178,17 @@ function runPlugin(properties: unknown, texts: (string | Buffer)[]): { violation
     report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } },
     logger: { log: () => undefined },
   });
-  return { violations, status };
+  return { violations, status, files };
+}
+
+/** What kubectl says of a file it cannot parse (offline: an empty kubeconfig; a file it parses fails later, on discovery). */
+function kubectlParseError(file: string): string {
+  const home = mkdtempSync(join(dir, 'kubectl-'));
+  writeFileSync(join(home, 'config'), '');
+  const r = spawnSync(KUBECTL, ['create', '-f', file, '--dry-run=client', '--validate=false', '-o', 'json'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: join(home, 'config') }, encoding: 'utf8', timeout: 30_000,
+  });
+  return /^error: error parsing .*$/m.exec(r.stderr)?.[0] ?? '';
 }
 
 describe('PullCheckValidation properties', () => {
@@ -218,15 +230,19 @@ describe('PullCheckValidation reads the files itself', () => {
       v.violatingResources[0].locations])).toEqual([['image-reference', true, ['spec.containers[0].image']]]);
   });
 
-  for (const [title, text, message] of [
+  // kubectl's verdict where it parses the file itself: it refuses control characters and broken YAML while parsing (a
+  // lone byte that is not UTF-8 it lets through to the server; our reader refuses it, as inspect does)
+  for (const [title, text, message, kubectl] of [
     ['is not UTF-8', Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff'), Buffer.from([0xff, 0x0a])]),
-      /^cannot read '.*chart-0\.k8s\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/],
+      /^cannot read '.*chart-0\.k8s\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/, undefined],
     ['holds a control character', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u0007b\n',
-      /^'.*chart-0\.k8s\.yaml' is not valid YAML: line 4, column 10: a control character \(U\+0007\), which YAML does not allow and kubectl refuses/],
-    ['is not valid YAML', 'a: [\n', /^'.*chart-0\.k8s\.yaml' is not valid YAML: document 1/],
+      /^'.*chart-0\.k8s\.yaml' is not valid YAML: line 4, column 10: a control character \(U\+0007\), which YAML does not allow and kubectl refuses/,
+      /yaml: control characters are not allowed/],
+    ['is not valid YAML', 'a: [\n', /^'.*chart-0\.k8s\.yaml' is not valid YAML: document 1/, /yaml: line 1: did not find expected node content/],
   ] as const) {
     it(`reports a file that ${title} as one finding naming it, and checks the other files`, () => {
-      const { violations, status } = runPlugin({}, [text, pod]);
+      const { violations, status, files } = runPlugin({}, [text, pod]);
+      if (kubectl) expect(kubectlParseError(files[0])).toMatch(kubectl);
       expect(status).toBe('failure');
       expect(violations.map((v) => v.ruleName)).toEqual(['manifest-object', 'image-reference']);
       expect(violations[0].recommendation).toMatch(message);
