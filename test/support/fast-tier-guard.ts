@@ -1,6 +1,6 @@
 // Loaded before every test file of the fast tier (TEST_TIER=fast, `npm test`): a test there that opens a listener or
 // starts a program from a Debian package fails with the reason, instead of passing on a machine that has them and
-// failing on one that does not. Such a test belongs in REAL_PART_TESTS (test/tiers.ts).
+// failing on one that does not. Such a test belongs in NOT_FAST (vitest.config.mts).
 import * as childProcess from 'node:child_process';
 import * as module from 'node:module';
 import * as net from 'node:net';
@@ -12,7 +12,7 @@ const DEBIAN_PROGRAMS = new Set(['kubectl', 'docker-registry', 'registry', 'skop
   'gpg-agent', 'go', 'docker']);
 
 function refuse(what: string): never {
-  throw new Error(`the fast tier (npm test) ${what}; list this test file in REAL_PART_TESTS in test/tiers.ts`);
+  throw new Error(`the fast tier (npm test) ${what}; list this test file in NOT_FAST in vitest.config.mts`);
 }
 
 net.Server.prototype.listen = function listen(): never {
