@@ -47,11 +47,12 @@ describe('the test summary line', () => {
   it('counts every run of the suite: a line per run, then their sum', () => {
     const good = path.join(dir, 'good-run.json');
     const broken = path.join(dir, 'broken-run.json');
-    const g = spawnSync(process.execPath, [VITEST, 'run', '--root', dir, '--reporter=json', `--outputFile.json=${good}`, 'good.test.mjs'], { cwd: dir, timeout: 120_000 });
-    const b = spawnSync(process.execPath, [VITEST, 'run', '--root', dir, '--reporter=json', `--outputFile.json=${broken}`, 'good.test.mjs', 'broken.test.mjs'],
-      { cwd: dir, timeout: 120_000 });
-    const s = spawnSync(process.execPath, [SUMMARY, good, String(g.status), broken, String(b.status), path.join(dir, 'none.json'), '1'], { encoding: 'utf8' });
-    expect(s.stdout.trim().split('\n')).toEqual([
+    const vitest = (report: string, files: string[]) => spawnSync(process.execPath,
+      [VITEST, 'run', '--root', dir, '--reporter=json', `--outputFile.json=${report}`, ...files], { cwd: dir, timeout: 120_000 }).status;
+    const g = vitest(good, ['good.test.mjs']);
+    const b = vitest(broken, ['good.test.mjs', 'broken.test.mjs']);
+    const s = spawnSync(process.execPath, [SUMMARY, good, String(g), broken, String(b), path.join(dir, 'none.json'), '1'], { encoding: 'utf8' });
+    expect(s.stdout.trimEnd().split('\n')).toEqual([
       '  good-run: tests: 1 passed, 0 failed',
       '  broken-run: tests: 1 passed, 1 failed',
       '  none: tests: 0 passed, 1 failed (vitest wrote no report)',
