@@ -1,7 +1,6 @@
 // Loaded before every test file of the fast tier (TEST_TIER=fast, `npm test`): a test there that opens a listener or
 // starts a program from a Debian package fails with the reason, instead of passing on a machine that has them and
 // failing on one that does not. Such a test belongs in NOT_FAST (vitest.config.mts).
-import * as childProcess from 'node:child_process';
 import * as module from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -19,7 +18,8 @@ net.Server.prototype.listen = function listen(): never {
   refuse('opens no network listener');
 };
 
-const cp = childProcess as unknown as Record<string, (...args: unknown[]) => unknown>;
+// the CommonJS module object, whose functions can be replaced (an ESM namespace's cannot)
+const cp = module.createRequire(__filename)('node:child_process') as Record<string, (...args: unknown[]) => unknown>;
 for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync']) {
   const original = cp[name];
   cp[name] = function guarded(this: unknown, ...args: unknown[]) {
