@@ -78,9 +78,13 @@ function rewriteSource(text, n, file = 'source') {
 /** The README of line `n`: the root one, its examples and install line naming this line's packages. */
 function lineReadme(text, n, pkg = rootPackage()) {
   const name = packageName(n, pkg);
-  const body = text
+  const line = linePackage(n, pkg);
+  // the table of lines (between <!-- lines --> and <!-- /lines -->) names every line, and stays as it is
+  const body = text.split(/(<!-- lines -->[\s\S]*?<!-- \/lines -->)/).map((part) => part.startsWith('<!-- lines -->') ? part : part
     .replace(/cdk8s-plus-28/g, `cdk8s-plus-${n}`)
-    .replace(new RegExp(`(from |require\\(|npm install |npm i |package: )(['"]?)${pkg.name}(?![-\\w])`, 'g'), `$1$2${name}`);
+    .replace(new RegExp(`(from |require\\(|npm install |npm i |package: )(['"]?)${pkg.name}(?![-\\w])`, 'g'), `$1$2${name}`)
+    .replaceAll(`\`cdk8s-plus-${n}\` (\`${pkg.peerDependencies['cdk8s-plus-28']}\`)`, `\`cdk8s-plus-${n}\` (\`${line.peerDependencies[`cdk8s-plus-${n}`]}\`)`)
+    .replaceAll(`(\`${pkg.jsii.targets.python.module}\`)`, `(\`${line.jsii.targets.python.module}\`)`)).join('');
   return `> This is \`${name}\`, the build of ${pkg.name} for **cdk8s-plus-${n}**: the same constructs, with \`cdk8s-plus-${n}\` as ` +
     `their only cdk8s-plus peer.\n\n${body}`;
 }
