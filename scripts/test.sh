@@ -39,7 +39,10 @@ line_tsconfig() {
   echo "$file"
 }
 
-read -r -a lines <<<"$(node scripts/lines.js list)"
+# 28 and 33 (the whole suite) first, then the other lines built
+read -r -a built <<<"$(node scripts/lines.js list)"
+lines=(28 33)
+for line in "${built[@]}"; do [[ "$line" == 28 || "$line" == 33 ]] || lines+=("$line"); done
 for line in "${lines[@]}"; do
   if [[ "$line" == 28 ]]; then
     run "plus-28" -- "$@"
