@@ -5,12 +5,13 @@
  */
 import { CachingUrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from './annotations';
-import { PullSecretObject, namespacedKey, readManifests, splitList } from './manifest-model';
+import { ManifestModel, PullSecretObject, namespacedKey, readManifests, splitList } from './manifest-model';
 import { serviceAccountNamespaceMessage } from './messages';
 import { describeType, isObject } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { NO_NODE_FACTS, NodeOptionError, NodeOptions, readNodeFacts } from './node-facts';
 import { PullCheckError, PullCheckResult, PullCheckRule, PullSecretFacts, checkPodPulls } from './pull-check';
+import { pushAll } from '../input/arrays';
 
 /** A finding on one object of the output. */
 export interface ManifestFinding extends PullCheckError {
@@ -59,6 +60,11 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   if (!Array.isArray(objects)) {
     throw new Error(`the manifest check needs a list of parsed objects, got ${describeType(objects)}`);
   }
+  return checkManifestModel(readManifests(objects), options, baseDir);
+}
+
+/** `checkManifests` over manifests read already (by a `ManifestReader`, one document at a time). */
+export function checkManifestModel(model: ManifestModel, options: ManifestCheckOptions = {}, baseDir = process.cwd()): ManifestCheckResult {
   const errors: ManifestFinding[] = [];
   const warnings: ManifestWarning[] = [];
   const optionPublicImages = publicImagesOption(options, errors);
@@ -70,7 +76,10 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       location: e instanceof NodeOptionError ? e.option : 'properties', message: (e as Error).message });
   }
   const urls = new CachingUrlParser();
-  const model = readManifests(objects);
+  for (const p of model.problems) {
+    errors.push({ rule: p.duplicateSecret ? PullCheckRule.SECRET_CONTENT : PullCheckRule.MANIFEST_OBJECT, resource: p.resource, index: p.index,
+      location: p.location, message: p.message });
+  }
   const evidenceKeys = model.secrets.flatMap((s) =>
     (s.servers ?? []).map((key) => ({ key, secret: `${s.namespace ? s.namespace + '/' : ''}${s.name}` })));
   const undeclared: PullCheckResult['undeclared'] = [];
@@ -138,9 +147,9 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
       noPullSecrets: secretNames.length === 0,
       evidenceKeys,
     });
-    errors.push(...result.errors.map((e) => ({ ...e, resource, index })));
-    warnings.push(...result.warnings.map((w) => ({ ...w, resource, index })));
-    undeclared.push(...result.undeclared);
+    pushAll(errors, result.errors.map((e) => ({ ...e, resource, index })));
+    pushAll(warnings, result.warnings.map((w) => ({ ...w, resource, index })));
+    pushAll(undeclared, result.undeclared);
   }
   if (undeclared.length > 0) {
     // one warning for all of them: an image pulled without credentials that nobody declared public may be private

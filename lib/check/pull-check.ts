@@ -8,10 +8,10 @@ import { ImageUseKind } from './manifest-model';
 import { describeNamespace } from './messages';
 import { DEFAULT_VERIFICATION_POLICY, ImagePullCredentialsVerificationPolicy, NO_NODE_FACTS, NodeFacts, isAllowlisted } from './node-facts';
 import { NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
-import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
+import { ImageReference, formatImageReference, parseImageReference } from '../kubelet/image-reference';
 import {
   NearMiss, NearMissKind, displayKey, findNearMisses, globHint, hasMatchingKey, keyMatchesImage, normalizeRegistryKey,
-  registryHost, registryKeyError,
+  registryHost, registryKeyError, upperCaseHostProblem,
 } from '../kubelet/keyring';
 
 /** What is known at synth time about one pull secret a pod lists. */
@@ -172,6 +172,8 @@ export enum PullCheckRule {
   DOCKER_HUB = 'docker-hub',
   /** A property of the validation plugin (in cdk8s.yaml) that it does not know or cannot use. */
   PLUGIN_PROPERTIES = 'plugin-properties',
+  /** A document kubectl or the API server refuses (a namespace that is not a string, a List item that is not an object). */
+  MANIFEST_OBJECT = 'manifest-object',
 }
 
 /** One finding: what would make the kubelet fail a pull. */
@@ -258,14 +260,14 @@ export function checkPodPulls(pod: PodFacts): PullCheckResult {
       fail(PullCheckRule.IMAGE_REFERENCE, `${describeUse(container)}: ${(e as Error).message}`, container.location);
       continue;
     }
+    // the keyring would match 'JaneDoe/app' with Docker Hub credentials, so the check would pass a pull that fails
+    const upperCaseHost = pod.noPullSecrets ? undefined : upperCaseHostProblem(container.image, ref, keys, urls);
     // an image a pull secret covers is pulled with it, declared public or not; the common case needs no message: build none
-    if (!pod.noPullSecrets && !isUpperCaseOnlyHost(ref.domain) && hasMatchingKey(keys, ref, urls)) {
+    if (!pod.noPullSecrets && upperCaseHost === undefined && hasMatchingKey(keys, ref, urls)) {
       if (container.pullPolicy === 'Never') cachedImage(`${describeUse(container)} image '${container.image}'`, container, ref);
       continue;
     }
     const what = describeUse(container);
-    // the keyring would match 'JaneDoe/app' with Docker Hub credentials, so the check would pass a pull that fails
-    const upperCaseHost = upperCaseHostProblem(container.image, ref);
     if (upperCaseHost !== undefined) {
       fail(PullCheckRule.IMAGE_REFERENCE, `${what}: ${upperCaseHost}`, container.location);
       continue;

@@ -23,8 +23,8 @@ import { ManifestModel, PodObject, PullSecretObject, ImageUse, SecretEntry, Serv
 import { describeNamespace, serviceAccountNamespaceMessage } from './messages';
 import { CachingUrlParser } from '../go/url';
 import { NodeCredentialProvider, NodeProviderMatch, matchNodeProviders, serviceAccountProblem } from '../kubelet/credential-providers';
-import { ImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
-import { displayKey, findNearMisses, matchingKeys, registryKeyError } from '../kubelet/keyring';
+import { ImageReference, parseImageReference } from '../kubelet/image-reference';
+import { displayKey, findNearMisses, matchingKeys, registryKeyError, upperCaseHostProblem } from '../kubelet/keyring';
 
 /** How the kubelet gets credentials for an image. */
 export type ImageCoverage = 'secret' | 'public' | 'node' | 'not covered';
@@ -118,11 +118,8 @@ export function resolvePullCredentials(model: ManifestModel, options: PullCreden
     const summary: PullSecretSummary = { name: object.name, namespace: object.namespace, form: object.kind, object };
     summaries.push(summary);
     const earlier = byKey.get(key);
-    if (earlier) {
-      problems.push(`${describeSecret(summary)}: ${object.kind} and ${earlier.form} both make it; the API server keeps one: ` +
-        'remove one of them');
-      continue;
-    }
+    // two objects that make it are the manifest model's problem (duplicateSecretProblems): the first is the one described
+    if (earlier) continue;
     byKey.set(key, summary);
     if (object.error) problems.push(`${describeSecret(summary)} ${object.error}`);
     for (const server of object.servers ?? []) {
@@ -225,11 +222,8 @@ function imagePull(use: ImageUse, c: PodContext): ImagePull {
     return { use, coverage: 'not covered', credentials: [], failsBeforePull: true,
       reason: `${(e as Error).message}; the kubelet fails it with InvalidImageName` };
   }
-  if (isUpperCaseOnlyHost(ref.domain)) {
-    return { use, ref, coverage: 'not covered', credentials: [], failsBeforePull: true,
-      reason: `it names the registry host '${ref.domain}' (a first component with an upper-case letter is a host, not a Docker Hub ` +
-        `user): use '${ref.domain.toLowerCase()}${use.image.slice(ref.domain.length)}'` };
-  }
+  const upperCaseHost = upperCaseHostProblem(use.image, ref, c.credentials.map((credential) => credential.server), c.urls);
+  if (upperCaseHost !== undefined) return { use, ref, coverage: 'not covered', credentials: [], failsBeforePull: true, reason: upperCaseHost };
   if (c.brokenSecret !== undefined) {
     return { use, ref, coverage: 'not covered', credentials: [], failsBeforePull: true,
       reason: `pull secret '${c.brokenSecret}' cannot be decoded, so the kubelet fails every pull of the pod: regenerate the Secret` };

@@ -3,12 +3,12 @@
  * kubelet's credentials for every image (`resolvePullCredentials`).
  */
 import { resolve } from 'path';
-import { readManifests } from '../check/manifest-model';
 import { PullCredentialsReport, resolvePullCredentials } from '../check/pull-credentials';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { parseImageReference } from '../kubelet/image-reference';
 import { readManifestFiles } from './manifest-files';
 import { readProjectDefaults } from './project-config';
+import { pushAll } from '../input/arrays';
 
 /** The options both commands share. */
 export interface PullOptions {
@@ -49,7 +49,7 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   const providers: NodeCredentialProvider[] = [];
   const providerConfig = options.credentialProviderConfig ?? defaults.credentialProviderConfig;
-  if (providerConfig !== undefined) providers.push(...readCredentialProviderConfig(providerConfig));
+  if (providerConfig !== undefined) pushAll(providers, readCredentialProviderConfig(providerConfig));
   const nodeImages = [...defaults.nodeImages, ...options.nodeImages];
   if (nodeImages.length > 0) {
     const where = options.nodeImages.length === 0 ? `property 'nodeImages' in '${defaults.file}'`
@@ -59,6 +59,8 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   // paths stay as given, for messages, when they are relative to the process' own folder
   const input = readManifestFiles(resolve(cwd) === resolve() ? paths : paths.map((p) => resolve(cwd, p)));
-  const report = resolvePullCredentials(readManifests(input.objects), { publicImages, nodeProviders: providers });
-  return { paths, files: input.files, report };
+  const model = input.model;
+  const report = resolvePullCredentials(model, { publicImages, nodeProviders: providers });
+  // what the model found about the documents themselves (a namespace that is not a string, two Secrets that collide) first
+  return { paths, files: input.files, report: { ...report, problems: [...model.problems.map((p) => p.message), ...report.problems] } };
 }

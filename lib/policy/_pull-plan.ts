@@ -7,8 +7,9 @@ import { UrlParser } from '../go/url';
 import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
 import { ManifestModel, PodObject, PullSecretObject, namespacedKey, splitList } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
-import { ImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
-import { findNearMisses, hasMatchingKey, matchingKeys } from '../kubelet/keyring';
+import { ImageReference, parseImageReference } from '../kubelet/image-reference';
+import { findNearMisses, hasMatchingKey, matchingKeys, upperCaseHostProblem } from '../kubelet/keyring';
+import { pushAll } from '../input/arrays';
 
 /** What the policy decided for one pod-bearing object that needs its secret. */
 export interface PodDecision {
@@ -111,7 +112,7 @@ function imageFacts(image: string, servers: readonly string[], urls: UrlParser):
   } catch (e) {
     return { error: (e as Error).message, policyKeys: [] };
   }
-  const upperCaseHost = upperCaseHostProblem(image, ref);
+  const upperCaseHost = upperCaseHostProblem(image, ref, servers, urls);
   if (upperCaseHost !== undefined) return { error: upperCaseHost, policyKeys: [] };
   return { ref, policyKeys: matchingKeys(servers, ref, urls) };
 }
@@ -150,7 +151,7 @@ export function planPulls(input: PlanInput): PullPlan {
     const unknown: string[] = [];
     for (const name of read) {
       const secret = secrets.get(namespacedKey(pod.namespace, name));
-      if (secret?.servers !== undefined) knownKeys.push(...secret.servers);
+      if (secret?.servers !== undefined) pushAll(knownKeys, secret.servers);
       else unknown.push(name);
     }
     const annotated = pod.annotations[PUBLIC_IMAGES_ANNOTATION];
