@@ -12,6 +12,7 @@ import { CommonPrivatePodProps } from './private-pod-props';
 import { NodePullConfig } from './node-pull-config';
 import { PodServiceAccount } from '../kubelet/credential-providers';
 import { IRegistrySecret } from '../secrets/registry-secret';
+import { editPodSpec } from './_kplus-internals';
 
 /** What the pull check knows about a secret a pod lists. */
 function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
@@ -39,7 +40,7 @@ function lentBy(serviceAccount: kplus.IServiceAccount | undefined): PullSecrets 
 
 /**
  * The one place that wires pull secrets into a pod spec or a ServiceAccount and checks them. Every private construct
- * holds one of these and calls it from its constructor and its `_toPodSpec()`, so the list, its order and its checks
+ * holds one of these and attaches it to itself in its constructor, so the list, its order and its checks
  * cannot drift between kinds.
  */
 export class PullSecrets {
@@ -174,15 +175,17 @@ export class PullSecrets {
   }
 
   /**
-   * Registers the pull check on the pod: at synth time every container and init container image must be covered by
-   * the secrets the kubelet will read, in the pod's namespace. Those are the pod's own when it lists any, else its
-   * `PrivateServiceAccount`'s, read at synth time so that secrets added to either later count.
+   * Writes this list into the pod's spec when it renders (`applyTo`), and registers the pull check on the pod: at synth
+   * time every container and init container image must be covered by the secrets the kubelet will read, in the pod's
+   * namespace. Those are the pod's own when it lists any, else its `PrivateServiceAccount`'s, read at synth time so
+   * that secrets added to either later count.
    *
    * @param pod the pod or workload
    * @returns this, for the constructor's last line
    */
-  public checkOnSynth(pod: kplus.AbstractPod): PullSecrets {
+  public attachTo(pod: kplus.AbstractPod): PullSecrets {
     this._pod = pod;
+    editPodSpec(pod, (spec) => this.applyTo(spec));
     if (this._publicImages.length > 0) this.annotatePublicImages(pod);
     pod.node.addValidation({
       validate: () => {

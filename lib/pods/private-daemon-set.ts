@@ -23,14 +23,11 @@ export class PrivateDaemonSet extends kplus.DaemonSet implements IPrivatePod {
     } catch (e) {
       throw failedBase(scope, id, before, context, e);
     }
-    this._pullSecrets = pullSecrets.checkOnSynth(this);
+    this._pullSecrets = pullSecrets.attachTo(this);
   }
 
   // the members IPrivatePod documents, delegated to the one PullSecrets; TypeScript has no jsii-safe way to share them
   public get registrySecrets(): kplus.ISecret[] { return this._pullSecrets.secrets; }
   public addRegistrySecret(secret: kplus.ISecret): void { this._pullSecrets.add(secret); }
   public addPublicImage(image: string): void { this._pullSecrets.addPublicImage(image); }
-
-  /** @internal */
-  public override _toPodSpec(): kplus.k8s.PodSpec { return this._pullSecrets.applyTo(super._toPodSpec()); }
 }

@@ -1,8 +1,8 @@
-// A consumer's view: compile the library with jsii as it is published, pack it with npm, install the tarball into fresh
-// projects, and let real tools judge it: strict TypeScript 5.9 and 7 (without @types/node), an app made from the
-// `cdk8s init typescript-app` template with the README's quick start and the plugin configuration of docs/pull-check.md
-// (run by the cdk8s CLI, and by the template's own main.test.ts), and jsii-pacmak, which generates the Python, Java, Go
-// and .NET bindings.
+// A consumer's view: `npm run pack` compiles every cdk8s-plus line's package with jsii as it is published and packs it
+// with npm; the root (cdk8s-plus-28) tarball goes into fresh projects, and real tools judge it: strict TypeScript 5.9
+// and 7 (without @types/node), an app made from the `cdk8s init typescript-app` template with the README's quick start
+// and the plugin configuration of docs/pull-check.md (run by the cdk8s CLI, and by the template's own main.test.ts),
+// and jsii-pacmak, which generates the Python, Java, Go and .NET bindings (for the cdk8s-plus-33 package too).
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
@@ -25,6 +25,13 @@ const TYPESCRIPT_7 = '7.0.2';
 const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ROOT_LINE, lines, packageName, lineDir } = require('../../scripts/lines.js');
+const LINES: number[] = lines();
+const PACKAGES = path.join(ROOT, 'build', 'packages');
+/** The manifest npm packed for line `n`, read from its tarball. */
+const packedManifest = (n: number): any => JSON.parse(execFileSync('tar', ['-xzOf', tarballOf(n), 'package/package.json'], { encoding: 'utf8' }));
+const tarballOf = (n: number): string => path.join(PACKAGES, `${packageName(n)}-${pkg.version}.tgz`);
 
 /** The first ```LANG block after the marker in a markdown file of this repository. */
 function docExample(file: string, marker: string, lang = 'ts'): string {
@@ -55,13 +62,12 @@ beforeAll(() => {
   typesOnly = path.join(work, 'types-only');
   fs.mkdirSync(app);
   fs.mkdirSync(typesOnly);
-  // the build the package ships: jsii, which fails on any warning
-  compileOutput = execFileSync('npm', ['run', '--silent', 'compile'],
-    { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, ...QUIET } });
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 }));
-  packedFiles = packed[0].files.map((f: { path: string }) => f.path);
-  const tarball = path.join(work, packed[0].filename);
+  // the builds the packages ship: jsii for each line, which fails on any warning, and npm pack
+  compileOutput = execFileSync('npm', ['run', '--silent', 'pack'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 900_000, env: { ...process.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tarball = path.join(work, path.basename(tarballOf(ROOT_LINE)));
+  fs.copyFileSync(tarballOf(ROOT_LINE), tarball);
+  packedFiles = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
   const peers = [`cdk8s@${version('cdk8s')}`, `constructs@${version('constructs')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`];
   // the template's runner (ts-node, with TypeScript 5.9) and its tsconfig.json: cdk8s.yaml's `app: npx ts-node main.ts`
   npmInstall(app, [tarball, ...peers, '@types/node@20', `ts-node@${version('ts-node')}`, `typescript@${version('typescript')}`]);
@@ -91,8 +97,34 @@ afterAll(async () => {
 });
 
 describe('the published package', () => {
-  it('compiles with jsii without a warning', () => {
-    expect(compileOutput).toMatch(/Errors: 0 \| Warnings: 0/);
+  it('compiles with jsii without a warning, for every cdk8s-plus line', () => {
+    // jsii prints its summary once per compile or more; --fail-on-warnings would have stopped the pack at the first warning
+    const summaries = compileOutput.match(/Errors: \d+ \| Warnings: \d+/g) ?? [];
+    expect(summaries.length).toBeGreaterThanOrEqual(LINES.length);
+    expect(new Set(summaries)).toEqual(new Set(['Errors: 0 | Warnings: 0']));
+    for (const n of LINES) expect(compileOutput).toContain(`${packageName(n)}: build/packages/${packageName(n)}-${pkg.version}.tgz\n`);
+    expect(LINES).toEqual(expect.arrayContaining([28, 33]));
+  });
+
+  it.each(LINES)('is a tarball in build/packages for cdk8s-plus-%s, with that line as its only cdk8s-plus peer and its own assembly', (n) => {
+    const manifest = packedManifest(n);
+    expect(manifest.name).toBe(packageName(n));
+    expect(Object.keys(manifest.peerDependencies).filter((d) => d.startsWith('cdk8s-plus'))).toEqual([`cdk8s-plus-${n}`]);
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual([]);
+    const assembly = JSON.parse(execFileSync('tar', ['-xzOf', tarballOf(n), 'package/.jsii'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    expect(assembly.name).toBe(packageName(n));
+    expect(Object.keys(assembly.dependencies).filter((d) => d.startsWith('cdk8s-plus'))).toEqual([`cdk8s-plus-${n}`]);
+    // the compiled library requires its own line and no other
+    const js = execFileSync('tar', ['-xzOf', tarballOf(n), 'package/build/lib/pods/private-pod.js'], { encoding: 'utf8' });
+    expect([...js.matchAll(/require\("(cdk8s-plus-\d+)"\)/g)].map((m) => m[1])).toEqual([`cdk8s-plus-${n}`]);
+  });
+
+  it('gives each line\'s bindings names of their own in every language', () => {
+    const targets = LINES.map((n) => packedManifest(n).jsii.targets);
+    for (const key of [(t: any) => t.python.distName, (t: any) => t.python.module, (t: any) => t.java.package, (t: any) => t.java.maven.artifactId,
+      (t: any) => `${t.go.moduleName}/${t.go.packageName ?? ''}`, (t: any) => t.dotnet.packageId, (t: any) => t.dotnet.namespace]) {
+      expect(new Set(targets.map(key)).size).toBe(LINES.length);
+    }
   });
 
   it('ships only the compiled library, its typings and the jsii assembly: no default-app code', () => {
@@ -165,6 +197,24 @@ describe('the published package', () => {
     expect(fs.readdirSync(goDir)).toContain('PrivateRegistrySecret.go');
     const dotnetDir = path.join(out, 'dotnet', pkg.jsii.targets.dotnet.packageId);
     expect(fs.readdirSync(dotnetDir)).toContain(`${pkg.jsii.targets.dotnet.namespace}`);
+  });
+
+  it('generates the bindings of the cdk8s-plus-33 package too, under its own names', () => {
+    const built = lineDir(33);
+    const line = JSON.parse(fs.readFileSync(path.join(built, 'package.json'), 'utf8'));
+    const out = path.join(work, 'bindings-33');
+    execFileSync(process.execPath, [PACMAK, '--code-only', '--targets', 'python,java,go,dotnet', '--outdir', out,
+      '--pack-command', 'npm pack --ignore-scripts', built],
+    { cwd: built, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...QUIET }, stdio: 'pipe' });
+    const python = fs.readFileSync(path.join(out, 'python', 'src', line.jsii.targets.python.module, '__init__.py'), 'utf8');
+    expect(python).toMatch(/^class PrivateDeployment\(/m);
+    // the Python class extends cdk8s-plus-33's, the binding of the line it was built for
+    expect(python).toMatch(/^\s*import cdk8s_plus_33\b/m);
+    expect(python).not.toMatch(/cdk8s_plus_28/);
+    const javaDir = path.join(out, 'java', 'src', 'main', 'java', ...line.jsii.targets.java.package.split('.'));
+    expect(fs.readdirSync(javaDir)).toContain('PrivateDeployment.java');
+    expect(fs.readdirSync(path.join(out, 'go', line.jsii.targets.go.packageName))).toContain('PrivateDeployment.go');
+    expect(fs.readdirSync(path.join(out, 'dotnet', line.jsii.targets.dotnet.packageId))).toContain(line.jsii.targets.dotnet.namespace);
   });
 
   it('compiles the README\'s quick start in the template\'s MyChart and synthesizes it with the cdk8s CLI, which installs the plugin', async () => {

@@ -44,6 +44,23 @@ describe('the test summary line', () => {
     expect(summarize(['stray.test.mjs'])).toEqual({ line: 'tests: 1 passed, 1 failed', status: 1 });
   });
 
+  it('counts every run of the suite: a line per run, then their sum', () => {
+    const good = path.join(dir, 'good-run.json');
+    const broken = path.join(dir, 'broken-run.json');
+    const vitest = (report: string, files: string[]) => spawnSync(process.execPath,
+      [VITEST, 'run', '--root', dir, '--reporter=json', `--outputFile.json=${report}`, ...files], { cwd: dir, timeout: 120_000 }).status;
+    const g = vitest(good, ['good.test.mjs']);
+    const b = vitest(broken, ['good.test.mjs', 'broken.test.mjs']);
+    const s = spawnSync(process.execPath, [SUMMARY, good, String(g), broken, String(b), path.join(dir, 'none.json'), '1'], { encoding: 'utf8' });
+    expect(s.stdout.trimEnd().split('\n')).toEqual([
+      '  good-run: tests: 1 passed, 0 failed',
+      '  broken-run: tests: 1 passed, 1 failed',
+      '  none: tests: 0 passed, 1 failed (vitest wrote no report)',
+      'tests: 2 passed, 2 failed (1 run(s) wrote no report)',
+    ]);
+    expect(s.status).toBe(1);
+  });
+
   it('fails when vitest wrote no report', () => {
     const s = spawnSync(process.execPath, [SUMMARY, path.join(dir, 'missing.json'), '1'], { encoding: 'utf8' });
     expect([s.stdout.trim(), s.status]).toEqual(['tests: 0 passed, 1 failed (vitest wrote no report)', 1]);
