@@ -62,10 +62,8 @@ export interface IPullCheckValidationContext {
   readonly report: IPullCheckValidationReport;
   /** Prints to the synth output. */
   readonly logger: IPullCheckValidationLogger;
-  /**
-   * Parses one manifest into its objects. The plugin does not call it: it reads each file itself, one document at a time
-   * and as kubectl would, so that a large synth output is not held in memory at once.
-   */
+  /** Parses one manifest into its objects. */
+  // the plugin does not call it: it reads each file itself, one document at a time, as inspect does
   parseManifest(manifestPath: string): any[];
 }
 
