@@ -50,7 +50,7 @@ const REASONS: { [code: string]: string } = {
   EISDIR: 'it is a directory, not a file',
   ENOTDIR: 'a part of the path is not a directory',
   ENOTREGULAR: 'it is not a regular file (a named pipe or a device would block or never end)',
-  EILSEQ: 'it is not UTF-8 text (a binary file?), and kubectl refuses it too',
+  EILSEQ: 'it is not UTF-8 text (a binary file?): a manifest is UTF-8 YAML or JSON',
 };
 
 /** Why a file could not be read, in words (`no such file`), for a message. */

@@ -234,7 +234,7 @@ describe('PullCheckValidation reads the files itself', () => {
   // lone byte that is not UTF-8 it lets through to the server; our reader refuses it, as inspect does)
   for (const [title, text, message, kubectl] of [
     ['is not UTF-8', Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff'), Buffer.from([0xff, 0x0a])]),
-      /^cannot read '.*chart-0\.k8s\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/, undefined],
+      /^cannot read '.*chart-0\.k8s\.yaml': it is not UTF-8 text \(a binary file\?\): a manifest is UTF-8 YAML or JSON$/, undefined],
     ['holds a control character', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u0007b\n',
       /^'.*chart-0\.k8s\.yaml' is not valid YAML: line 4, column 10: a control character \(U\+0007\), which YAML does not allow and kubectl refuses/,
       /yaml: control characters are not allowed/],

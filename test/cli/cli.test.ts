@@ -280,7 +280,7 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: ghcr.io/a/b:1}]}\n';
     const cases: { name: string; bytes: Buffer; says: RegExp }[] = [
       { name: 'binary.yaml', bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0xff, 0xfe, 0x00, 0x10]),
-        says: /cannot read '.*binary\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/ },
+        says: /cannot read '.*binary\.yaml': it is not UTF-8 text \(a binary file\?\): a manifest is UTF-8 YAML or JSON$/ },
       { name: 'nul.yaml', bytes: Buffer.from(`${pod}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\u0000y}\n`),
         says: /'.*nul\.yaml' is not valid YAML: line 8, column 19: a control character \(U\+0000\), which YAML does not allow and kubectl refuses/ },
       { name: 'escape.yaml', bytes: Buffer.from(`${pod}# \u001b[2J\n`), says: /'.*escape\.yaml' is not valid YAML: line 5, column 3: a control character \(U\+001B\)/ },
