@@ -10,7 +10,7 @@
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from './annotations';
 import { OPTIONS_RESOURCE, checkManifests } from './manifest-check';
 import { ImagePullCredentialsVerificationPolicy } from './node-facts';
-import { PullCheckRule } from './pull-check';
+import { PullCheckRule } from './pull-engine';
 
 // The cdk8s CLI's plugin types, described here so that the library does not depend on cdk8s-cli (and so that jsii sees them).
 

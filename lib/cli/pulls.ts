@@ -1,10 +1,11 @@
 /**
  * What both commands start from: the manifests read, the defaults of cdk8s.yaml merged with the options, and the
- * kubelet's credentials for every image (`resolvePullCredentials`).
+ * engine's verdict on every image (`resolveManifests`).
  */
 import { resolve } from 'path';
 import { readManifests } from '../check/manifest-model';
-import { PullCredentialsReport, resolvePullCredentials } from '../check/pull-credentials';
+import { ManifestPulls, resolveManifests } from '../check/manifest-pulls';
+import { NO_NODE_FACTS } from '../check/node-facts';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { parseImageReference } from '../kubelet/image-reference';
 import { readManifestFiles } from './manifest-files';
@@ -24,7 +25,7 @@ export interface Pulls {
   /** The paths read, as given (or the default). */
   readonly paths: readonly string[];
   readonly files: readonly string[];
-  readonly report: PullCredentialsReport;
+  readonly report: ManifestPulls;
 }
 
 /**
@@ -59,6 +60,6 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   // paths stay as given, for messages, when they are relative to the process' own folder
   const input = readManifestFiles(resolve(cwd) === resolve() ? paths : paths.map((p) => resolve(cwd, p)));
-  const report = resolvePullCredentials(readManifests(input.objects), { publicImages, nodeProviders: providers });
+  const report = resolveManifests(readManifests(input.objects), { publicImages, node: { ...NO_NODE_FACTS, providers } });
   return { paths, files: input.files, report };
 }

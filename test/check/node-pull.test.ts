@@ -195,7 +195,7 @@ describe('never assume public', () => {
     const nginx = pod('p', { containers: [{ name: 'c', image: 'nginx:1.25' }] });
     const hub = messages([dockerSecret('hub', ['https://index.docker.io/v1/', 'docker.io']), nginx]);
     expect(hub.errors).toEqual([]);
-    expect(hub.warnings.join('\n')).toMatch(/1 image is pulled without credentials and declared neither public nor node-provided/);
+    expect(hub.warnings.join('\n')).toMatch(/image 'nginx:1.25' is a Docker Hub official image \(public\), pulled from Docker Hub without credentials/);
     const scoped = messages([dockerSecret('hub', ['docker.io/acme']), pod('p', { containers: [{ name: 'c', image: 'acme/app:1' }] })]);
     expect(scoped.errors).toEqual([expect.stringMatching(/pull secret 'hub' holds credentials for its registry \(key 'docker.io\/acme'\)/)]);
   });

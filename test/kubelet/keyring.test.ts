@@ -226,7 +226,7 @@ describe('findNearMisses', () => {
     ['localhost', 'localhost:5000/app', NearMissKind.PORT, /the key has no port and the image has port '5000'/],
     ['ghcr.io/other', 'ghcr.io/org/app', NearMissKind.PATH, /the key's path '\/other' is not a prefix of the image's path '\/org\/app'/],
     ['GHCR.io', 'ghcr.io/org/app', NearMissKind.CASE, /differ in case .*use the key 'ghcr.io'$/],
-    ['example.com', 'Example.com/app', NearMissKind.CASE, /use the key 'Example.com'$/],
+    ['example.com', 'Example.com/app', NearMissKind.CASE, /did you mean 'example.com\/app'$/],
     ['registry-1.docker.io', 'nginx', NearMissKind.DOCKER_HUB, /use 'https:\/\/index.docker.io\/v1\/'$/],
     ['https://index.docker.io/v1', 'nginx', NearMissKind.DOCKER_HUB, /normalizes to 'index.docker.io\/v1'/],
     ['hub.docker.com', 'janedoe/app', NearMissKind.DOCKER_HUB, /for Docker Hub images/],
