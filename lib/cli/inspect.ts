@@ -31,10 +31,8 @@ export interface InspectJson {
       readonly coverage: string;
     }[];
   }[];
-  /** The errors, one line each: every image `not covered`, and what the API server or the kubelet refuses. */
+  /** The errors, one line each: every image `not covered`, and what the API server or the kubelet refuses (warnings are not here). */
   readonly problems: string[];
-  /** The warnings, one line each: what may fail later or cannot be judged. */
-  readonly warnings: string[];
 }
 
 /** The exit status: 1 when the report has any error (an image not covered is one, a duplicate Secret another), else 0; warnings do not count. */
@@ -64,7 +62,6 @@ export function inspectJson(pulls: Pulls): InspectJson {
       })),
     })),
     problems: report.errors.map((e) => e.message),
-    warnings: report.warnings.map((w) => w.message),
   };
 }
 
