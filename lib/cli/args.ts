@@ -9,7 +9,7 @@ export class UsageError extends Error {}
 
 /** What the command was asked to do. */
 export interface CliArgs {
-  readonly command: 'inspect' | 'login-check' | 'help';
+  readonly command: 'inspect' | 'login-check' | 'help' | 'version';
   /** Files or folders of manifests; empty means the default (cdk8s.yaml's `output`, else `dist`). */
   readonly paths: readonly string[];
   readonly json: boolean;
@@ -32,7 +32,7 @@ export const SYNOPSIS = `usage: cdk8s-private-registry inspect [--json] [OPTIONS
        cdk8s-private-registry login-check [--ca-file FILE]
            [--insecure-registry HOST] [--concurrency N] [--timeout SECONDS]
            [OPTIONS] [PATH...]
-       cdk8s-private-registry --help
+       cdk8s-private-registry --help | --version
 `;
 
 /** The whole help, for `--help`; every line fits 80 columns. */
@@ -92,6 +92,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('no command given: use inspect or login-check');
   if (command === '--help' || command === '-h' || command === 'help') return { ...empty(), command: 'help' };
+  if (command === '--version') return { ...empty(), command: 'version' };
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(`unknown command ${show(command)}: use inspect or login-check`);
   }
@@ -106,6 +107,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       break;
     }
     if (arg === '--help' || arg === '-h') return { ...empty(), command: 'help' };
+    if (arg === '--version') return { ...empty(), command: 'version' };
     if (!arg.startsWith('-') || arg === '-') {
       if (arg === '') throw new UsageError('an empty PATH was given: name a folder or a manifest file');
       paths.push(arg);

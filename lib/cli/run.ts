@@ -15,6 +15,7 @@ import { inspectJson, inspectStatus, inspectText } from './inspect';
 import { isFailure, loginCheck, loginCheckText } from './login-check';
 import { readPulls } from './pulls';
 import { Output } from './terminal';
+import { packageVersion } from './version';
 
 /** Exit statuses. */
 export const EXIT_OK = 0;
@@ -51,6 +52,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   }
   if (args.command === 'help') {
     context.out.write(USAGE);
+    return EXIT_OK;
+  }
+  if (args.command === 'version') {
+    context.out.write(`${packageVersion()}\n`);
     return EXIT_OK;
   }
   try {

@@ -327,6 +327,21 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     expect(help).toMatch(/ login-check 0 when every image is ok or skipped /);
   });
 
+  it('--version prints the version of the package.json above the compiled program, read when it runs, and exits 0', async () => {
+    const manifest = path.join(path.dirname(cli.main), '..', '..', 'package.json');
+    const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    expect(pkg.name).toBe('cdk8s-private-registry');
+    const r = await run(['--version']);
+    expect(r).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    // another version in that file is what it prints next: nothing was compiled in
+    fs.writeFileSync(manifest, JSON.stringify({ ...pkg, version: '9.8.7-test.1' }));
+    try {
+      expect((await run(['inspect', '--version'])).stdout).toBe('9.8.7-test.1\n');
+    } finally {
+      fs.writeFileSync(manifest, JSON.stringify(pkg));
+    }
+  });
+
   it('--help prints the usage in 80 columns and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);

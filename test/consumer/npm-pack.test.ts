@@ -1,7 +1,9 @@
 // A consumer's view: compile the library with jsii as it is published, pack it with npm, install the tarball into fresh
-// projects, and let real tools judge it: strict TypeScript 5.9 and 7 (without @types/node), the cdk8s CLI with the
-// README's example and plugin configuration, and jsii-pacmak, which generates the Python, Java, Go and .NET bindings.
-import { execFile, execFileSync } from 'node:child_process';
+// projects, and let real tools judge it: strict TypeScript 5.9 and 7 (without @types/node), an app made from the
+// `cdk8s init typescript-app` template with the README's quick start and the plugin configuration of docs/pull-check.md
+// (run by the cdk8s CLI, and by the template's own main.test.ts), and jsii-pacmak, which generates the Python, Java, Go
+// and .NET bindings.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,19 +17,22 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const PACMAK = path.join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak');
+const VITEST = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+// the app `cdk8s init typescript-app` makes: its main.ts, main.test.ts, tsconfig.json and cdk8s.yaml
+const TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
 // the TypeScript that `npm install typescript` gives a consumer today: the native compiler, without ts-node's JS API
 const TYPESCRIPT_7 = '7.0.2';
 const version = (pkg: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const QUIET = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
 
-/** The first ```LANG block after the marker in README.md. */
-function readmeExample(marker: string, lang = 'ts'): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md has no marker ${marker}`);
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
-  if (!m) throw new Error(`README.md has no ${lang} block after ${marker}`);
+/** The first ```LANG block after the marker in a markdown file of this repository. */
+function docExample(file: string, marker: string, lang = 'ts'): string {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error(`${file} has no marker ${marker}`);
+  const m = new RegExp('```' + lang + '[^\\n]*\\n([\\s\\S]*?)```').exec(text.slice(at));
+  if (!m) throw new Error(`${file} has no ${lang} block after ${marker}`);
   return m[1];
 }
 
@@ -58,7 +63,9 @@ beforeAll(() => {
   packedFiles = packed[0].files.map((f: { path: string }) => f.path);
   const tarball = path.join(work, packed[0].filename);
   const peers = [`cdk8s@${version('cdk8s')}`, `constructs@${version('constructs')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`];
-  npmInstall(app, [tarball, ...peers, '@types/node@20']);
+  // the template's runner (ts-node, with TypeScript 5.9) and its tsconfig.json: cdk8s.yaml's `app: npx ts-node main.ts`
+  npmInstall(app, [tarball, ...peers, '@types/node@20', `ts-node@${version('ts-node')}`, `typescript@${version('typescript')}`]);
+  for (const f of ['tsconfig.json', 'main.test.ts']) fs.copyFileSync(path.join(TEMPLATE, f), path.join(app, f));
   // no @types/node here: a consumer's TypeScript must not need it to read our declarations
   npmInstall(typesOnly, [tarball, ...peers, `typescript@${TYPESCRIPT_7}`]);
 }, 600_000);
@@ -159,15 +166,28 @@ describe('the published package', () => {
     expect(fs.readdirSync(dotnetDir)).toContain(`${pkg.jsii.targets.dotnet.namespace}`);
   });
 
-  it('compiles the README example with strict TypeScript and synthesizes it with the cdk8s CLI, which installs the plugin by name', async () => {
-    fs.writeFileSync(path.join(app, 'main.ts'), readmeExample('<!-- example: quick start -->'));
-    // the pull-check plugin enabled exactly as the README tells another app to: by package name and pinned version
-    const config = readmeExample('<!-- example: plugin config -->', 'yaml');
+  it('compiles the README\'s quick start in the template\'s MyChart and synthesizes it with the cdk8s CLI, which installs the plugin', async () => {
+    const quickStart = docExample('README.md', '<!-- example: quick start -->');
+    // the quick start adds to the template's main.ts: every line of the template is still there, in order
+    const template = fs.readFileSync(path.join(TEMPLATE, 'main.ts'), 'utf8').replace('{{ $base }}', 'private-registry');
+    const kept = template.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('//'));
+    const lines = quickStart.split('\n').map((l) => l.replace(/\s*\/\/ .*$/, '').trim());
+    let at = 0;
+    for (const line of kept) {
+      at = lines.indexOf(line, at);
+      expect(at, `the template's line ${line}`).toBeGreaterThanOrEqual(0);
+    }
+    fs.writeFileSync(path.join(app, 'main.ts'), quickStart);
+    // the pull-check plugin enabled exactly as the docs tell an app made from the template to: by package name and pinned
+    // version, the template's own `app:` line kept
+    const config = docExample(path.join('docs', 'pull-check.md'), '<!-- example: plugin config -->', 'yaml');
     expect(config).toContain('package: cdk8s-private-registry\n');
     expect(config).toContain(`version: ${pkg.version} `);
+    const templateConfig = fs.readFileSync(path.join(TEMPLATE, 'cdk8s.yaml'), 'utf8');
+    expect(config.startsWith(templateConfig)).toBe(true);
     fs.writeFileSync(path.join(app, 'cdk8s.yaml'), config);
-    execFileSync(process.execPath, [TSC, '--strict', '--noUnusedLocals', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node',
-      '--esModuleInterop', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    execFileSync(process.execPath, [TSC, '--strict', '--noUnusedLocals', '--noEmit', '--target', 'ES2022', '--module', 'commonjs',
+      '--moduleResolution', 'node', '--esModuleInterop', '--types', 'node', 'main.ts'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
     registry = await pluginRegistry();
     const pluginsDir = path.join(work, 'plugins');
     const reportFile = path.join(work, 'report.json');
@@ -175,7 +195,7 @@ describe('the published package', () => {
     const { stdout: synthOutput } = await promisify(execFile)(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--plugins-dir', pluginsDir,
       '--validation-reports-output-file', reportFile], {
       cwd: app, encoding: 'utf8', timeout: 240_000,
-      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', GHCR_TOKEN: 'FAKE-ghcr-token', CDK8S_CHECK_UPGRADE: 'false',
+      env: { ...process.env, REGISTRY_PASSWORD: 'FAKE-hub-pw', CDK8S_CHECK_UPGRADE: 'false',
         CDK8S_RECORD_CONSTRUCT_METADATA: 'false', npm_config_registry: registry.url, npm_config_cache: path.join(work, 'npm-cache'),
         npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
     });
@@ -189,7 +209,7 @@ describe('the published package', () => {
     expect(synthOutput).toMatch(/podsChecked\s*│\s*1/);
     // the JSON report the CLI writes: our plugin, its summary, and no secret in it
     const reports = fs.readFileSync(reportFile, 'utf8');
-    for (const secret of ['FAKE-hub-pw', 'FAKE-ghcr-token', Buffer.from('janedoe:FAKE-hub-pw').toString('base64')]) {
+    for (const secret of ['FAKE-hub-pw', Buffer.from('janedoe:FAKE-hub-pw').toString('base64')]) {
       expect(reports).not.toContain(secret);
     }
     const json = JSON.parse(reports);
@@ -202,8 +222,8 @@ describe('the published package', () => {
     const pod = objects.find((o: any) => o.kind === 'Pod');
     expect(secret.metadata.name).toBe('myregcred');
     const auths = JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()).auths;
-    expect(Object.keys(auths)).toEqual(['ghcr.io', 'https://index.docker.io/v1/']);
-    expect(auths['ghcr.io'].password).toBe('FAKE-ghcr-token');
+    expect(Object.keys(auths)).toEqual(['https://index.docker.io/v1/']);
+    expect(auths['https://index.docker.io/v1/']).toMatchObject({ username: 'janedoe', password: 'FAKE-hub-pw', email: 'jdoe@example.com' });
     expect(pod.metadata.name).toBe('private-reg');
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'myregcred' }]);
   }, 300_000);
@@ -217,13 +237,28 @@ describe('the published package', () => {
     const env = { ...process.env, NO_COLOR: '' };
     const text = execFileSync('npx', ['--no-install', 'cdk8s-private-registry', 'inspect'], { cwd: app, encoding: 'utf8', timeout: 60_000, env });
     expect(text).toMatch(/^Pull secrets in dist\n/);
-    expect(text).toMatch(/\n {2}myregcred +Secret +ghcr\.io +jane +\*\*\*\n +https:\/\/index\.docker\.io\/v1\/ +janedoe +\*\*\*\n/);
+    expect(text).toMatch(/\n {2}myregcred +Secret +https:\/\/index\.docker\.io\/v1\/ +janedoe +\*\*\*\n/);
     expect(text).toMatch(/\n {4}janedoe\/jdoe-private:v1 +myregcred +https:\/\/index\.docker\.io\/v1\/\n/);
     // the bin runs by its shebang too, as a shell would start it
     const json = JSON.parse(execFileSync(bin, ['inspect', '--json'], { cwd: app, encoding: 'utf8', timeout: 60_000 }));
     expect(json.workloads).toEqual([{ kind: 'Pod', namespace: null, name: 'private-reg', images: [
       { image: 'janedoe/jdoe-private:v1', secret: 'myregcred', server: 'https://index.docker.io/v1/', coverage: 'secret' },
     ] }]);
-    expect(leaksIn(text + JSON.stringify(json), ['FAKE-hub-pw', 'FAKE-ghcr-token'])).toEqual([]);
+    expect(leaksIn(text + JSON.stringify(json), ['FAKE-hub-pw'])).toEqual([]);
+    // and says which version was installed
+    expect(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8', timeout: 60_000 })).toBe(`${pkg.version}\n`);
   });
+
+  it('keeps the template\'s own main.test.ts passing with the quick start in MyChart', () => {
+    // the template runs it with jest; vitest with globals runs the same file unchanged, and writes its first snapshot.
+    // As `npm test` in a fresh app: no REGISTRY_PASSWORD set. Its import of main.ts synthesizes into dist/ too.
+    const { REGISTRY_PASSWORD: _unset, ...withoutPassword } = process.env;
+    const run = spawnSync(process.execPath, [VITEST, 'run', '--globals', '--update', '--root', app, 'main.test.ts'],
+      { cwd: app, encoding: 'utf8', timeout: 120_000, env: { ...withoutPassword, NO_COLOR: '1' } });
+    expect(run.stdout + run.stderr).toMatch(/Tests\s+1 passed/);
+    expect(run.status).toBe(0);
+    const snapshot = fs.readFileSync(path.join(app, '__snapshots__', 'main.test.ts.snap'), 'utf8');
+    expect(snapshot).toContain('"kind": "Secret"');
+    expect(snapshot).toContain('"kind": "Pod"');
+  }, 180_000);
 });

@@ -240,12 +240,12 @@ describe('the default app: a fix it suggests works', () => {
   }, 130_000);
 });
 
-describe('the README does not mislead about image references', () => {
-  it('fails when the README\'s rule for a registry in the first component leaves out upper case', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    const rule = /a first component is a registry.*?(?=\. [A-Z]|$)/.exec(readme)?.[0] ?? '';
+describe('the docs do not mislead about image references', () => {
+  it('fails when the pull check page\'s rule for a registry in the first component leaves out upper case', () => {
+    const page = readFileSync(join(ROOT, 'docs', 'pull-check.md'), 'utf8').replace(/\s+/g, ' ');
+    const rule = /a first component is a registry.*?(?=\. [A-Z]|$)/.exec(page)?.[0] ?? '';
     // distribution/reference: a first component with '.', ':', upper case, or 'localhost' is a domain
-    if (!/upper/i.test(rule)) report([`[unclear message] the README's rule leaves out upper case: '${rule}'`]);
+    if (!/upper/i.test(rule)) report([`[unclear message] the rule in docs/pull-check.md leaves out upper case: '${rule}'`]);
   });
 });
 

@@ -1,4 +1,4 @@
-// The README's "after" example, run as written (the package import pointed at this checkout), and
+// The "after" example of docs/pull-policy.md, run as written (the package import pointed at this checkout), and
 // examples/pull-policy.ts: both synthesize, and the pull check finds nothing in what they write.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,17 +19,17 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function readmeExample(marker: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(marker);
+function pageExample(marker: string): string {
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'pull-policy.md'), 'utf8');
+  const at = page.indexOf(marker);
   expect(at).toBeGreaterThan(0);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))!;
+  const block = /```ts[^\n]*\n([\s\S]*?)```/.exec(page.slice(at))!;
   return block[1];
 }
 
-describe('the README example of RegistryPullPolicy', () => {
+describe('the docs example of RegistryPullPolicy', () => {
   it('synthesizes as written, and the pull check finds nothing in its output', () => {
-    const source = readmeExample('<!-- example: pull policy -->');
+    const source = pageExample('<!-- example: pull policy -->');
     expect(source).toContain('from \'cdk8s-private-registry\'');
     fs.writeFileSync(path.join(dir, 'main.ts'), source.replace('\'cdk8s-private-registry\'', JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))));
     fs.copyFileSync(path.join(__dirname, 'fixtures', 'vendored.yaml'), path.join(dir, 'vendored.yaml'));

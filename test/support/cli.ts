@@ -21,8 +21,9 @@ export interface CompiledCli {
 }
 
 /**
- * Compiles lib/ with the build's tsconfig into a temporary folder. The compiled files are outside the repository, so
- * the children get NODE_PATH pointing at its node_modules, where an app that installed the package has cdk8s.
+ * Compiles lib/ with the build's tsconfig into a temporary folder, with a copy of package.json above the compiled code
+ * as in the package (`--version` reads it). The compiled files are outside the repository, so the children get
+ * NODE_PATH pointing at its node_modules, where an app that installed the package has cdk8s.
  */
 export function compileCli(): CompiledCli {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-build-'));
@@ -32,6 +33,7 @@ export function compileCli(): CompiledCli {
     fs.rmSync(out, { recursive: true, force: true });
     throw new Error(`compiling lib/ failed: ${r.stdout}${r.stderr}`);
   }
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(out, 'package.json'));
   return { main: path.join(out, 'lib', 'cli', 'main.js'), remove: () => fs.rmSync(out, { recursive: true, force: true }) };
 }
 
