@@ -427,15 +427,15 @@ export class PullEngine {
         }
         // a key of the output that is a near miss of the image's registry (a typo, another port or case) says it is private
         // too; another repository of the same registry, or another Docker Hub spelling, does not
-        const misses = this.evidenceKeys.length === 0 ? [] : findNearMisses(this.evidenceKeys.map((k) => k.key), ref, this.urls)
+        const misses = this.evidenceKeys.length === 0 ? [] : findNearMisses([...new Set(this.evidenceKeys.map((k) => k.key))], ref, this.urls)
           .filter((m) => m.kind !== NearMissKind.PATH && m.kind !== NearMissKind.DOCKER_HUB);
         if (misses.length > 0) {
           const corrected = misses.find((m) => m.correctedImage !== undefined)?.correctedImage;
           const add = `add a pull secret with a registry for '${registryServer(ref)}' to the pod, ${FIX_PUBLIC}`;
           verdict({ ref, verdict: 'not covered', severity: 'error', rule: PullCheckRule.IMAGE_COVERAGE,
             message: `${at}${image} (repository '${ref.name}') is pulled without credentials: the pod lists no imagePullSecrets and its ` +
-              `service account lends none; ${misses.map((m) => m.hint).join('; ')}; the kubelet would pull it anonymously and fail with ` +
-              `ErrImagePull: ${corrected === undefined ? add : `did you mean '${corrected}': fix the image, or ${add}`}` });
+              `service account lends none; ${[...new Set(misses.map((m) => m.hint))].join('; ')}; the kubelet would pull it anonymously and ` +
+              `fail with ErrImagePull: ${corrected === undefined ? add : `did you mean '${corrected}': fix the image, or ${add}`}` });
         } else {
           verdict({ ref, verdict: 'undeclared', severity: 'warning',
             message: `${at}${image} is pulled without credentials: the pod lists no imagePullSecrets, its service account lends none, and ` +
@@ -507,7 +507,7 @@ export class PullEngine {
       const as = normalized && normalized.key !== server ? ` (as '${displayKey(normalized.key)}')` : '';
       return `'${displayKey(server)}'${as} in '${s.name}'`;
     }));
-    const keys = readable.flatMap((s) => s.servers!);
+    const keys = [...new Set(readable.flatMap((s) => s.servers!))];
     const misses = findNearMisses(keys, ref, this.urls);
     const notes = misses.map((m) => m.hint);
     for (const s of elsewhere) {

@@ -137,11 +137,12 @@ interface NamespaceNeeds {
 }
 
 /** The engine's answer grouped as the policy writes it: a secret per namespace, a reference per object; and the errors. */
-function needsByNamespace(pulls: ManifestPulls): { namespaces: Map<string, NamespaceNeeds>; errors: string[] } {
+function needsByNamespace(pulls: ManifestPulls): { namespaces: Map<string, NamespaceNeeds>; imageErrors: string[]; errors: string[] } {
   const namespaces = new Map<string, NamespaceNeeds>();
+  const imageErrors: string[] = [];
   const errors: string[] = [];
   for (const w of pulls.workloads) {
-    for (const image of w.images) if (image.severity === 'error') errors.push(image.message!);
+    for (const image of w.images) if (image.severity === 'error') imageErrors.push(image.message!);
     if (w.policyKeys.size === 0) continue;
     const pod = w.pod;
     const key = pod.namespace ?? '';
@@ -160,7 +161,7 @@ function needsByNamespace(pulls: ManifestPulls): { namespaces: Map<string, Names
       ns.pods.push({ pod, copied: w.lent });
     }
   }
-  return { namespaces, errors };
+  return { namespaces, imageErrors, errors };
 }
 
 /**
@@ -334,6 +335,9 @@ export class RegistryPullPolicy extends Construct {
       evidenceKeys: this.servers.map((key) => ({ key, secret: this.secretName })),
     });
     const plan = needsByNamespace(pulls);
+    // what the engine says of the images fails the synth, but does not change what the policy writes for the others;
+    // errors about what the policy itself cannot write (below) stop it from writing anything
+    const imageErrors = plan.imageErrors;
     const errors = [...plan.errors];
     for (const w of pulls.workloads) {
       for (const image of w.images) if (image.verdict === 'undeclared') warnOnce(this, `${this.node.path}: ${image.message}`);
@@ -409,7 +413,7 @@ export class RegistryPullPolicy extends Construct {
     if (errors.length > 0) {
       // the user will change something before the next synth: read everything again then
       this._facts = new WeakMap();
-      return errors;
+      return [...imageErrors, ...errors];
     }
 
     for (const [owner, state] of changes) {
@@ -427,6 +431,10 @@ export class RegistryPullPolicy extends Construct {
       }
     }
     this._writeSecrets([...wanted.values()].filter((s) => s.write));
+    if (imageErrors.length > 0) {
+      this._facts = new WeakMap();
+      return imageErrors;
+    }
     this._lastOwners = owners;
     return [];
   }
