@@ -22,7 +22,7 @@ import { CachingUrlParser } from '../go/url';
 import {
   NodeCredentialProvider, NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem,
 } from '../kubelet/credential-providers';
-import { ImageReference, formatImageReference, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
+import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
 import {
   NearMiss, NearMissKind, displayKey, findNearMisses, globHint, keyMatchesImage, matchingKeys, normalizeRegistryKey, registryHost,
   registryKeyError,
@@ -94,13 +94,13 @@ export interface PodFacts {
   readonly namespace?: string;
   /** Every image: init containers, containers, ephemeral containers, image volumes. */
   readonly containers: readonly ContainerFacts[];
-  /** The pull secrets the kubelet will read for this pod, in order. */
+  /** The pull secrets the kubelet will read for this pod, in order (remembered per list, as `publicImages`). */
   readonly secrets: readonly PullSecretFacts[];
   /** Where the secrets come from, for messages. Default: `imagePullSecrets`. */
   readonly secretsSource?: string;
   /** Where the pull secrets are named in the object, for reports. */
   readonly secretsLocation?: string;
-  /** Images or repositories declared public. */
+  /** Images or repositories declared public. The engine remembers what it made of a list: do not change one after passing it. */
   readonly publicImages?: readonly string[];
   /** Where `publicImages` was declared, for the message when an entry is not a valid reference. Default: `publicImages`. */
   readonly publicImagesSource?: string;
@@ -197,6 +197,25 @@ export interface PodVerdicts {
 }
 
 const FIX_PUBLIC = 'or declare the image public (publicImages)';
+const NO_IMAGES: readonly string[] = [];
+
+/** A pod's list of pull secrets as the kubelet reads it. */
+interface SecretsView {
+  readonly readable: PullSecretFacts[];
+  readonly unknown: PullSecretFacts[];
+  readonly elsewhere: PullSecretFacts[];
+  readonly broken?: PullSecretFacts;
+  readonly keys: string[];
+  readonly signature: string;
+  /** What is wrong with the secrets themselves, one line each. */
+  readonly problems: string[];
+}
+
+/** What a pod declares public. */
+interface PublicView {
+  readonly names: ReadonlySet<string>;
+  readonly bad: readonly string[];
+}
 
 /**
  * The engine, with what it remembers across pods: parsed images, keyring lookups, and the pull secret keys of the
@@ -248,6 +267,107 @@ export class PullEngine {
     return this.publicNames.get(entry);
   }
 
+  private readonly views = new WeakMap<readonly PullSecretFacts[], Map<string, SecretsView>>();
+  private readonly appended = new WeakMap<readonly PullSecretFacts[], WeakMap<PullSecretFacts, PullSecretFacts[]>>();
+  private readonly declared = new WeakMap<readonly string[], WeakMap<object, PublicView>>();
+
+  /** What the kubelet makes of a pod's list of secrets, remembered per list (pods of a manifest share them). */
+  private secretsView(secrets: readonly PullSecretFacts[], namespace: string | undefined): SecretsView {
+    let byNamespace = this.views.get(secrets);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      this.views.set(secrets, byNamespace);
+    }
+    let view = byNamespace.get(namespace ?? '');
+    if (view !== undefined) return view;
+    const readable: PullSecretFacts[] = [];
+    const unknown: PullSecretFacts[] = [];
+    const elsewhere: PullSecretFacts[] = [];
+    const problems: string[] = [];
+    let broken: PullSecretFacts | undefined;
+    for (const secret of secrets) {
+      if (secret.namespaceKnown && secret.namespace !== namespace) {
+        elsewhere.push(secret);
+      } else if (secret.error !== undefined) {
+        broken ??= secret;
+        problems.push(`pull secret '${secret.name}' ${secret.error}`);
+      } else if (secret.servers === undefined) {
+        unknown.push(secret);
+      } else {
+        readable.push(secret);
+        if (secret.policy) continue;
+        for (const server of secret.servers) {
+          const keyError = registryKeyError(server, this.urls);
+          if (keyError) problems.push(`secret '${secret.name}': ${keyError}`);
+        }
+      }
+    }
+    const keys = readable.flatMap((s) => s.servers!);
+    view = { readable, unknown, elsewhere, broken, keys, signature: keys.join('\n'), problems };
+    byNamespace.set(namespace ?? '', view);
+    return view;
+  }
+
+  private readonly policySecrets = new WeakMap<PolicyFacts, Map<string, PullSecretFacts>>();
+
+  /** The secret the policy writes into a namespace, one object per namespace (the caches key on it). */
+  private policySecret(policy: PolicyFacts, namespace: string | undefined): PullSecretFacts {
+    let byNamespace = this.policySecrets.get(policy);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      this.policySecrets.set(policy, byNamespace);
+    }
+    let secret = byNamespace.get(namespace ?? '');
+    if (secret === undefined) {
+      secret = { name: policy.secretName, servers: policy.servers, namespaceKnown: true, namespace, form: 'construct', policy: true };
+      byNamespace.set(namespace ?? '', secret);
+    }
+    return secret;
+  }
+
+  /** The list with the policy's secret at the end, remembered per list. */
+  private withPolicySecret(secrets: readonly PullSecretFacts[], policySecret: PullSecretFacts): PullSecretFacts[] {
+    let bySecret = this.appended.get(secrets);
+    if (bySecret === undefined) {
+      bySecret = new WeakMap();
+      this.appended.set(secrets, bySecret);
+    }
+    let list = bySecret.get(policySecret);
+    if (list === undefined) {
+      list = [...secrets, policySecret];
+      bySecret.set(policySecret, list);
+    }
+    return list;
+  }
+
+  /** The repositories declared public (the pod's and the policy's), and the pod's entries that are no reference. */
+  private publicView(list: readonly string[] | undefined, policy: PolicyFacts | undefined): PublicView {
+    const own = list ?? NO_IMAGES;
+    let byPolicy = this.declared.get(own);
+    if (byPolicy === undefined) {
+      byPolicy = new WeakMap();
+      this.declared.set(own, byPolicy);
+    }
+    const policyKey = policy ?? NO_IMAGES;
+    let view = byPolicy.get(policyKey);
+    if (view === undefined) {
+      const names = new Set<string>();
+      const bad: string[] = [];
+      for (const entry of own) {
+        const name = this.publicName(entry);
+        if (name !== undefined) names.add(name);
+        else bad.push(entry);
+      }
+      for (const entry of policy?.publicImages ?? []) {
+        const name = this.publicName(entry);
+        if (name !== undefined) names.add(name);
+      }
+      view = { names, bad };
+      byPolicy.set(policyKey, view);
+    }
+    return view;
+  }
+
   /** The keys that match, in the kubelet's order, remembered per set of keys. */
   private matching(keys: readonly string[], signature: string, ref: ImageReference): string[] {
     let byImage = this.lookups.get(signature);
@@ -271,8 +391,7 @@ export class PullEngine {
     if (pod.policy === undefined) return this.judge(pod, undefined);
     const policy = pod.policy;
     const listed = pod.secrets.some((s) => s.policy);
-    const withPolicy = this.judge(pod, policy, listed ? undefined : { name: policy.secretName, servers: policy.servers,
-      namespaceKnown: true, namespace: pod.namespace, form: 'construct', policy: true });
+    const withPolicy = this.judge(pod, policy, listed ? undefined : this.policySecret(policy, pod.namespace));
     if (withPolicy.policyKeys.size > 0 || listed) return withPolicy;
     // the policy leaves the pod as it is: judge it so
     return this.judge(pod, policy);
@@ -289,49 +408,17 @@ export class PullEngine {
       warnings.push({ message: at + message, location });
     };
     const source = pod.secretsSource ?? 'imagePullSecrets';
-    const secrets = policySecret === undefined ? pod.secrets : [...pod.secrets, policySecret];
+    const secrets = policySecret === undefined ? pod.secrets : this.withPolicySecret(pod.secrets, policySecret);
     const noPullSecrets = (pod.noPullSecrets ?? false) && policySecret === undefined;
-
-    const readable: PullSecretFacts[] = [];
-    const unknown: PullSecretFacts[] = [];
-    const elsewhere: PullSecretFacts[] = [];
-    let broken: PullSecretFacts | undefined;
-    for (const secret of secrets) {
-      if (secret.namespaceKnown && secret.namespace !== pod.namespace) {
-        elsewhere.push(secret);
-        continue;
-      }
-      if (secret.error !== undefined) {
-        broken ??= secret;
-        if (!pod.secretProblemsReported) fail(PullCheckRule.SECRET_CONTENT, `pull secret '${secret.name}' ${secret.error}`, pod.secretsLocation);
-        continue;
-      }
-      if (secret.servers === undefined) {
-        unknown.push(secret);
-        continue;
-      }
-      readable.push(secret);
-      if (!secret.policy && !pod.secretProblemsReported) {
-        for (const server of secret.servers) {
-          const keyError = registryKeyError(server, this.urls);
-          if (keyError) fail(PullCheckRule.SECRET_CONTENT, `secret '${secret.name}': ${keyError}`, pod.secretsLocation);
-        }
-      }
-    }
-    const keys = readable.flatMap((s) => s.servers!);
-    const signature = keys.join('\n');
+    const { readable, unknown, elsewhere, broken, keys, signature, problems } = this.secretsView(secrets, pod.namespace);
+    if (!pod.secretProblemsReported) for (const problem of problems) fail(PullCheckRule.SECRET_CONTENT, problem, pod.secretsLocation);
 
     // a bad entry is a finding, not an exception: the other images are still judged
-    const publicNames = new Set<string>();
-    for (const entry of pod.publicImages ?? []) {
-      const name = this.publicName(entry);
-      if (name !== undefined) publicNames.add(name);
-      else fail(PullCheckRule.IMAGE_REFERENCE, `${pod.publicImagesSource ?? 'publicImages'}: ${this.ref(entry) as string}`, pod.publicImagesLocation);
+    const declared = this.publicView(pod.publicImages, policy);
+    for (const entry of declared.bad) {
+      fail(PullCheckRule.IMAGE_REFERENCE, `${pod.publicImagesSource ?? 'publicImages'}: ${this.ref(entry) as string}`, pod.publicImagesLocation);
     }
-    for (const entry of policy?.publicImages ?? []) {
-      const name = this.publicName(entry);
-      if (name !== undefined) publicNames.add(name);
-    }
+    const publicNames = declared.names;
 
     const node = pod.node ?? NO_NODE_FACTS;
     const providers = pod.nodeProviders === undefined || pod.nodeProviders.length === 0 ? node.providers : [...node.providers, ...pod.nodeProviders];
@@ -340,9 +427,21 @@ export class PullEngine {
     const explained = new Set<PullSecretFacts>();
 
     for (const use of pod.containers) {
+      const parsed = this.ref(use.image);
+      // the common case: a key matches; it needs no message
+      if (typeof parsed !== 'string' && keys.length > 0 && broken === undefined && use.pullPolicy !== 'Never' &&
+        !isUpperCaseOnlyHost(parsed.domain)) {
+        const matched = this.matching(keys, signature, parsed);
+        if (matched.length > 0) {
+          const credentials = credentialsOf(readable, matched);
+          const declaredPublic = publicNames.has(parsed.name);
+          if (!declaredPublic && credentials.every((c) => c.secret.policy)) policyKeys.add(credentials[0].server);
+          images.push({ use, ref: parsed, verdict: 'secret', severity: 'ok', credentials, declaredPublic });
+          continue;
+        }
+      }
       const what = describeUse(use);
       const image = `${what} image '${use.image}'`;
-      const parsed = this.ref(use.image);
       const verdict = (v: Omit<ImageVerdict, 'use' | 'credentials' | 'declaredPublic'> & Partial<ImageVerdict>): void => {
         images.push({ use, credentials: [], declaredPublic: false, ...v });
         if (v.message === undefined) return;

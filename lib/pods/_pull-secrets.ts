@@ -214,7 +214,8 @@ export class PullSecrets {
           serviceAccount: serviceAccountFacts(pod.serviceAccount),
           secrets: read._secrets.map(pullSecretFacts),
           secretsSource: source,
-          publicImages: this._publicImages,
+          // a copy: the engine remembers what it made of a list, and this one grows with addPublicImage
+          publicImages: this._publicImages.length === 0 ? undefined : [...this._publicImages],
           policy,
         });
         warnings.forEach((w) => warnOnce(pod, `${pod.node.path}: ${w.message}`));

@@ -506,10 +506,13 @@ export class RegistryPullPolicy extends Construct {
   private _declarePublicImages(pulls: ManifestPulls, owners: ApiObject[]): void {
     if (this._publicByName.size === 0) return;
     for (const w of pulls.workloads) {
-      const entries = new Set<string>();
-      for (const image of w.images) for (const entry of (image.ref && this._publicByName.get(image.ref.name)) ?? []) entries.add(entry);
+      let entries: Set<string> | undefined;
+      for (const image of w.images) {
+        const named = image.ref && this._publicByName.get(image.ref.name);
+        if (named) for (const entry of named) (entries ??= new Set()).add(entry);
+      }
       const owner = owners[w.pod.index];
-      const value = entries.size === 0 ? undefined : [...entries].join(',');
+      const value = entries === undefined ? undefined : [...entries].join(',');
       if (value === this._declared.get(owner)) continue;
       if (value === undefined) {
         this._declared.delete(owner);
