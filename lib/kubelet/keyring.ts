@@ -217,6 +217,9 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
         hint: hint(`the key has ${describePort(keyHost.port)} and the image has ${describePort(imageHost.port)}, ` +
           `and the kubelet compares ports as written; use the key '${host}'`),
       });
+    } else if (sameHost && !imagePath.startsWith(reparsed.path) && typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)) {
+      const corrected = typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)!;
+      misses.push({ key, kind: NearMissKind.TYPO, correctedImage: corrected, hint: hint(`did you mean '${corrected}'`) });
     } else if (sameHost && !imagePath.startsWith(reparsed.path)) {
       misses.push({
         key,
@@ -260,7 +263,8 @@ function typoCorrection(keyHost: { parts: string[]; port: string }, imageHost: {
   if (!sameHost) {
     const keyText = keyHost.parts.join('.');
     const imageText = imageHost.parts.join('.');
-    if (hasGlobCharacter(keyText) || !isTypo(keyText, imageText)) return undefined;
+    // registries whose names are a typo apart from each other (gcr.io, ghcr.io) are each what was meant
+    if (hasGlobCharacter(keyText) || WELL_KNOWN_REGISTRIES.has(imageText.toLowerCase()) || !isTypo(keyText, imageText)) return undefined;
     const port = keyHost.port === '' ? '' : `:${keyHost.port}`;
     return `${keyText}${port}${rest}`;
   }
@@ -273,6 +277,9 @@ function typoCorrection(keyHost: { parts: string[]; port: string }, imageHost: {
   if (!rest.startsWith(typedPath)) return undefined;
   return `${image.domain}/${want.join('/')}${rest.slice(typedPath.length)}`;
 }
+
+const WELL_KNOWN_REGISTRIES = new Set(['docker.io', 'ghcr.io', 'gcr.io', 'quay.io', 'registry.k8s.io', 'k8s.gcr.io', 'mcr.microsoft.com',
+  'public.ecr.aws', 'registry.gitlab.com', 'nvcr.io', 'icr.io', 'cr.io']);
 
 /** Whether two different names are one typo apart: an optimal string alignment distance of 1, or 2 in names of 6 or more characters. */
 function isTypo(want: string, have: string): boolean {

@@ -93,6 +93,23 @@ describe('node-provided credentials', () => {
     expect(build(true, true)).not.toThrow();
   });
 
+  it('writes what the NodePullConfig declares on the PrivatePod, so that the plugin judges the output as the synth did', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new NodePullConfig(chart, 'nodes', { credentialProviderConfig: path.join(dir, 'ecr.yaml'), nodeImages: ['*.gcr.io'] });
+    const secret = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'u', password: 'FAKE-node-pw' });
+    new PrivatePod(chart, 'pod', { containers: [{ name: 'web', image: 'ghcr.io/org/web:1' }, { name: 'api', image: ECR_IMAGE },
+      { name: 'tool', image: 'eu.gcr.io/p/tool:1' }], registrySecrets: [secret] });
+    const objects = Testing.synth(chart);
+    const annotated = objects.find((o) => o.kind === 'Pod');
+    expect(annotated.metadata.annotations).toEqual({
+      'private-registry.cdk8s.io/node-images': '*.dkr.ecr.*.amazonaws.com,*.dkr.ecr.*.amazonaws.com.cn,*.dkr.ecr-fips.*.amazonaws.com,*.gcr.io' });
+    expect(messages(objects)).toEqual({ errors: [], warnings: [], rules: [] });
+    // without the annotation the plugin, told nothing in cdk8s.yaml, fails both
+    delete annotated.metadata.annotations;
+    expect(messages(objects).rules).toEqual(['image-coverage', 'image-coverage']);
+  });
+
   it('needs the service account annotations a token provider (KEP-4412) requires', () => {
     const image = 'team.azurecr.io/app:1';
     const sa = (annotations?: any): any => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', annotations } });

@@ -9,7 +9,8 @@ import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DockerConfig, PrivateDeployment, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials, RegistryPullPolicy,
+  DockerConfig, PrivateDeployment, PrivatePod, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials,
+  RegistryPullPolicy,
   RegistryPullPolicyProps, SealingCertificate,
 } from '../../lib';
 import { POLICY_PUBLIC_IMAGES_ANNOTATION } from '../../lib/check/annotations';
@@ -531,6 +532,36 @@ describe('reading the objects: once per synth, again when they may have changed'
         spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'apps' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
     ]);
+  });
+});
+
+describe('a private construct under a policy', () => {
+  const build = (scope: 'app' | 'chart' | 'other-chart') => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    const quay = new PrivateRegistrySecret(chart, 'quay', { metadata: { name: 'quay' }, server: 'quay.io', username: 'q', password: 'FAKE-quay-q8Zr3vW1x' });
+    new PrivatePod(chart, 'pod', { registrySecrets: [quay], containers: [{ name: 'app', image: 'quay.io/acme/app:1' },
+      { name: 'sidecar', image: 'ghcr.io/acme/sidecar:1' }] });
+    const target = scope === 'app' ? app : scope === 'chart' ? chart : new Chart(app, 'other');
+    new RegistryPullPolicy(target, 'pull-policy', { registries: [GHCR] });
+    return app;
+  };
+
+  it.each(['app', 'chart'] as const)('passes an image its own secrets miss and a %s-wide policy covers: the output is what gets applied', (scope) => {
+    const app = build(scope);
+    const objects = app.charts.flatMap((c) => c.toJson());
+    const pod = objects.find((o) => o.kind === 'Pod');
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'quay' }, { name: 'regcred' }]);
+    // and the plugin, judging that output with no properties, agrees
+    const violations: PullCheckViolation[] = [];
+    new PullCheckValidation().validate({ manifests: ['all'], parseManifest: () => objects,
+      report: { addViolation: (v) => violations.push(v), submit: () => undefined }, logger: { log: () => undefined } });
+    expect(violations.filter((v) => v.ruleName !== 'warning')).toEqual([]);
+  });
+
+  it('fails the image when the policy covers another chart', () => {
+    expect(() => build('other-chart').synth())
+      .toThrow(/container 'sidecar' image 'ghcr.io\/acme\/sidecar:1' .* is not covered by any pull secret in imagePullSecrets; tried 'quay.io' in 'quay'/);
   });
 });
 
