@@ -539,7 +539,8 @@ describe('a private construct under a policy', () => {
   const build = (scope: 'app' | 'chart' | 'other-chart') => {
     const app = Testing.app();
     const chart = new Chart(app, 'apps', { namespace: 'apps' });
-    const quay = new PrivateRegistrySecret(chart, 'quay', { metadata: { name: 'quay' }, server: 'quay.io', username: 'q', password: 'FAKE-quay-q8Zr3vW1x' });
+    const quay = new PrivateRegistrySecret(chart, 'quay', { metadata: { name: 'quay' }, server: 'quay.io', username: 'q',
+      password: 'FAKE-quay-q8Zr3vW1x' });
     new PrivatePod(chart, 'pod', { registrySecrets: [quay], containers: [{ name: 'app', image: 'quay.io/acme/app:1' },
       { name: 'sidecar', image: 'ghcr.io/acme/sidecar:1' }] });
     const target = scope === 'app' ? app : scope === 'chart' ? chart : new Chart(app, 'other');
