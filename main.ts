@@ -1,5 +1,5 @@
 // The default app: the "pull an image from a private registry" task, with its input from the environment
-// (see README, "Environment variables"). The logic lives in lib/ and app/; this file only wires it up.
+// (see docs/default-app.md, "Environment variables"). The logic lives in lib/ and app/; this file only wires it up.
 import { App } from 'cdk8s';
 import { AppEnvironmentVariables } from './app/environment';
 import { errorLines } from './app/errors';

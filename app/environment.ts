@@ -1,15 +1,16 @@
 import { statSync } from 'fs';
 import { join } from 'path';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../lib/input/values';
+import { dns1123LabelProblem, dns1123SubdomainProblem, quote } from '../lib/input/values';
 import { DockerConfig } from '../lib/docker/docker-config';
 import { DOCKER_HUB_SERVER, validateRegistryCredentials } from '../lib/docker/credentials';
 import { parseImageReference } from '../lib/kubelet/image-reference';
 import { findNearMisses } from '../lib/kubelet/keyring';
-import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson } from '../lib/docker/payload';
+import { payloadSizeProblem } from '../lib/docker/payload';
 import { EXAMPLE_CREDENTIALS, PrivateRegistryChartProps } from './private-registry-chart';
 import { PullCheckRule, PullEngine } from '../lib/check/pull-engine';
 import { RegistrySecretCredentialsProps } from '../lib/secrets/registry-secret';
 import { SealingCertificate } from '../lib/secrets/sealing-certificate';
+import { readStabilityKey } from '../lib/secrets/_stability-key';
 
 /** What the default app takes from its environment. */
 export interface AppEnvironment {
@@ -25,13 +26,16 @@ export interface AppEnvironment {
 }
 
 const DEFAULT_IMAGE = 'janedoe/jdoe-private:v1';
-const REGISTRY_VARS = ['REGISTRY_SERVER', 'REGISTRY_USERNAME', 'REGISTRY_PASSWORD', 'REGISTRY_EMAIL'];
+const STABILITY_KEY_VAR = 'SEALED_SECRETS_STABILITY_KEY';
+// the variable that holds each credential field
+const INLINE_VARS = { server: 'REGISTRY_SERVER', username: 'REGISTRY_USERNAME', password: 'REGISTRY_PASSWORD', email: 'REGISTRY_EMAIL' } as const;
+const REGISTRY_VARS = Object.values(INLINE_VARS);
 
 /** The environment variables the default app reads. */
 export class AppEnvironmentVariables {
   /** Every variable the default app reads, for documentation and tests. */
-  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT', 'IMAGE', 'SECRET_NAME',
-    'POD_NAME', 'NAMESPACE'];
+  public static readonly NAMES = [...REGISTRY_VARS, 'DOCKER_CONFIG', 'REGISTRY_SERVERS', 'SEALED_SECRETS_CERT', STABILITY_KEY_VAR, 'IMAGE',
+    'SECRET_NAME', 'POD_NAME', 'NAMESPACE'];
 
   /**
    * Reads the default app's input from environment variables, reading the docker config and the sealing certificate
@@ -88,8 +92,7 @@ export class AppEnvironmentVariables {
       }
       const inline = setVars.length > 0
         ? validateRegistryCredentials({ server: get('REGISTRY_SERVER'), username: get('REGISTRY_USERNAME'), password: get('REGISTRY_PASSWORD'),
-          email: get('REGISTRY_EMAIL') }, 'environment variables', { server: 'REGISTRY_SERVER', username: 'REGISTRY_USERNAME',
-          password: 'REGISTRY_PASSWORD', email: 'REGISTRY_EMAIL' })
+          email: get('REGISTRY_EMAIL') }, 'environment variables', INLINE_VARS)
         : undefined;
       const dockerConfig = dockerConfigDir ? readDockerConfig(dockerConfigDir, servers, env) : undefined;
       if (inline && dockerConfig?.servers.includes(inline.server)) {
@@ -98,12 +101,12 @@ export class AppEnvironmentVariables {
       }
       credentials = { dockerConfig, server: inline?.server, username: inline?.username, password: inline?.password, email: inline?.email };
       const entries = [...dockerConfig?._entriesRead ?? [], ...inline ? [inline] : []];
-      const size = Buffer.byteLength(encodeDockerConfigJson(entries), 'utf8');
-      if (size > MAX_SECRET_DATA_BYTES) {
-        const from = [dockerConfigDir ? 'DOCKER_CONFIG' : undefined, inline ? 'REGISTRY_PASSWORD' : undefined].filter((v) => v).join(' and ');
-        throw new Error(`environment variable ${from}: the pull secret would be ${size.toLocaleString('en-US')} bytes, over the ` +
-          `${MAX_SECRET_DATA_BYTES.toLocaleString('en-US')}-byte limit the API server sets on a Secret's data; registry credentials take ` +
-          'a few kilobytes at most: check the passwords (not shown), or pick fewer servers with REGISTRY_SERVERS');
+      const sizeProblem = payloadSizeProblem(entries, (entry, field) => (entry === inline
+        ? `environment variable ${INLINE_VARS[field]}` : `the '${field}' of server ${quote(entry.server)} in the docker config of DOCKER_CONFIG`));
+      if (sizeProblem !== undefined) {
+        const from = [dockerConfigDir ? 'DOCKER_CONFIG' : undefined, inline ? 'REGISTRY_*' : undefined].filter((v) => v).join(' and ');
+        throw new Error(`environment variables ${from}: ${sizeProblem}` +
+          (dockerConfigDir ? ', or pick fewer servers with REGISTRY_SERVERS' : ''));
       }
       secretServers = [...dockerConfig?.servers ?? [], ...inline ? [inline.server] : []];
     }
@@ -122,10 +125,19 @@ export class AppEnvironmentVariables {
       }
     }
 
+    const stabilityKey = get(STABILITY_KEY_VAR);
+    if (stabilityKey !== undefined) {
+      readStabilityKey(stabilityKey, `environment variable ${STABILITY_KEY_VAR}`);
+      if (!certPath) {
+        throw new Error(`environment variable ${STABILITY_KEY_VAR} is set, but SEALED_SECRETS_CERT is not; the key only makes sealed ` +
+          `secrets stable: set SEALED_SECRETS_CERT to the controller's certificate, or unset ${STABILITY_KEY_VAR}`);
+      }
+    }
+
     checkImageCovered(image ?? DEFAULT_IMAGE, image !== undefined, secretServers);
     return {
       notice,
-      chartProps: { credentials, sealingCertificate, image, secretName, podName, namespace },
+      chartProps: { credentials, sealingCertificate, stabilityKey, image, secretName, podName, namespace },
     };
   }
 }

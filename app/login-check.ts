@@ -24,9 +24,8 @@ export function loginCheckRequested(env: { [name: string]: string | undefined })
 
 /**
  * Runs the login check over the manifests in `outdir`, then ends the process once stderr has taken the report: with
- * status 1 when an image fails. It does not wait for the event loop to empty, because Node's built-in fetch keeps a
- * socket that is still connecting (a port that accepts TCP and never answers TLS) open for 10 s after the request's
- * time-out aborted it.
+ * status 1 when an image fails. It does not wait for the event loop to empty, as the command does not: no handle left
+ * open may stretch the run past the check's time-out.
  */
 export async function runLoginCheck(outdir: string): Promise<void> {
   const out = streamOutput(process.stderr, process.env);

@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkLabelsAndAnnotations } from '../lib/input/metadata';
 import { checkDns1123Label, checkDns1123Subdomain, requireObject, requireString } from '../lib/input/values';
 import { DOCKER_HUB_SERVER, RegistryCredentials } from '../lib/docker/credentials';
 import { PrivatePod } from '../lib/pods/private-pod';
@@ -28,6 +29,14 @@ export interface PrivateRegistryChartProps extends ChartProps {
    * @default - a plain Secret
    */
   readonly sealingCertificate?: SealingCertificate;
+
+  /**
+   * With `sealingCertificate`: seal the same credentials to the same bytes on every synth (see
+   * `SealedRegistrySecretProps.stabilityKey`).
+   *
+   * @default - a new random sealing on every synth
+   */
+  readonly stabilityKey?: string;
 
   /**
    * The Secret's name.
@@ -81,11 +90,13 @@ export class PrivateRegistryChart extends Chart {
     const containerName = checkDns1123Label(props.containerName ?? 'private-reg-container', 'containerName', where);
     const image = requireString(props.image ?? 'janedoe/jdoe-private:v1', 'image', where);
     if (props.namespace !== undefined) checkDns1123Label(props.namespace, 'namespace', where);
+    // cdk8s copies the chart's labels onto every object it holds
+    checkLabelsAndAnnotations({ labels: props.labels }, '', where);
     super(scope, id, props);
     try {
       const secretProps = { ...props.credentials, metadata: { name: secretName } };
       this.secret = props.sealingCertificate
-        ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate })
+        ? new SealedRegistrySecret(this, 'regcred', { ...secretProps, certificate: props.sealingCertificate, stabilityKey: props.stabilityKey })
         : new PrivateRegistrySecret(this, 'regcred', secretProps);
       this.pod = new PrivatePod(this, 'pod', {
         metadata: { name: podName },

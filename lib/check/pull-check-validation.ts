@@ -1,6 +1,6 @@
 /**
  * The pull check as a cdk8s validation plugin: `cdk8s synth` runs it over the whole output, so plain cdk8s-plus
- * workloads and raw ApiObjects are judged too. Enable it in cdk8s.yaml (see the README):
+ * workloads and raw ApiObjects are judged too. Enable it in cdk8s.yaml (see docs/pull-check.md):
  *
  *   validations:
  *     - package: cdk8s-private-registry

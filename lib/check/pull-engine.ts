@@ -22,10 +22,10 @@ import { CachingUrlParser } from '../go/url';
 import {
   NodeCredentialProvider, NodeProviderMatch, PodServiceAccount, matchNodeProviders, serviceAccountProblem,
 } from '../kubelet/credential-providers';
-import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference, upperCaseHostProblem } from '../kubelet/image-reference';
+import { ImageReference, formatImageReference, isUpperCaseOnlyHost, parseImageReference } from '../kubelet/image-reference';
 import {
   NearMiss, NearMissKind, displayKey, findNearMisses, globHint, keyMatchesImage, matchingKeys, normalizeRegistryKey, registryHost,
-  registryKeyError,
+  registryKeyError, upperCaseHostProblem,
 } from '../kubelet/keyring';
 import { ImageUseKind, SecretEntry } from './manifest-model';
 import { describeNamespace } from './messages';
@@ -454,8 +454,8 @@ export class PullEngine {
         continue;
       }
       const ref = parsed;
-      // the keyring would match 'JaneDoe/app' with Docker Hub credentials, so the check would pass a pull that fails
-      const upperCaseHost = upperCaseHostProblem(use.image, ref);
+      // the keyring would match 'JaneDoe/app' with Docker Hub credentials, unless a key names that host
+      const upperCaseHost = noPullSecrets ? undefined : upperCaseHostProblem(use.image, ref, keys, this.urls);
       if (upperCaseHost !== undefined) {
         verdict({ ref, verdict: 'not covered', severity: 'error', rule: PullCheckRule.IMAGE_REFERENCE, failsBeforePull: true,
           message: `${at}${what}: ${upperCaseHost}` });

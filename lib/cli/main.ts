@@ -30,10 +30,10 @@ function reexec(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /**
- * Ends the process once stdout and stderr have taken everything written so far. Waiting for the event loop to empty is
- * not enough: Node's built-in fetch keeps a socket that is still connecting (a port that accepts TCP and never answers
- * TLS) open until its own connect time-out of 10 s after the request was aborted, so `--timeout 1` would print the
- * report at 1 s and exit at about 10. The report is out and nothing else is pending, so the process ends here.
+ * Ends the process once stdout and stderr have taken everything written so far, instead of waiting for the event loop
+ * to empty: the check's own fetch closes its sockets on time-out, but a `fetch` handed in (Node's built-in one keeps a
+ * socket that is still connecting for 10 s after the request was aborted) or any other handle must not hold the report's
+ * `--timeout` past its bound. The report is out and nothing else is pending, so the process ends here.
  */
 function exitAfterOutput(status: number): void {
   process.exitCode = status;

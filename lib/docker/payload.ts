@@ -6,6 +6,7 @@
  */
 import { compareUtf8, goJsonString } from '../go/json';
 import { DockerConfigEntry } from './credentials';
+import { quote } from '../input/values';
 
 /** The Secret type the kubelet reads pull credentials from. */
 export const DOCKER_CONFIG_JSON_SECRET_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -21,6 +22,42 @@ export const DOCKERCFG_KEY = '.dockercfg';
 
 /** The most a Secret's data may hold: the API server refuses a Secret whose data values add up to more bytes. */
 export const MAX_SECRET_DATA_BYTES = 1024 * 1024;
+
+/**
+ * Why the payload of `entries` is over the API server's limit, or undefined: its size, the limit, and the field that
+ * weighs most (named, never shown), so that a 1 MiB user name is not reported as a password.
+ *
+ * @param fieldName names a field of an entry in the message (the default app names its environment variables); by
+ * default `'username' of server 'ghcr.io'`
+ */
+export function payloadSizeProblem(
+  entries: readonly DockerConfigEntry[], fieldName: (entry: DockerConfigEntry, field: keyof DockerConfigEntry) => string = defaultFieldName,
+): string | undefined {
+  const size = Buffer.byteLength(encodeDockerConfigJson(entries), 'utf8');
+  if (size <= MAX_SECRET_DATA_BYTES) return undefined;
+  let largest = { entry: entries[0], field: 'server' as keyof DockerConfigEntry, bytes: -1, weight: -1 };
+  for (const entry of entries) {
+    for (const field of ['server', 'username', 'password', 'email'] as const) {
+      const bytes = Buffer.byteLength(entry[field] ?? '', 'utf8');
+      // the user name and password are written twice: as themselves and in base64 in 'auth'
+      const weight = field === 'username' || field === 'password' ? bytes * (1 + 4 / 3) : bytes;
+      if (weight > largest.weight) largest = { entry, field, bytes, weight };
+    }
+  }
+  const limit = `the .dockerconfigjson payload would be ${size.toLocaleString('en-US')} bytes, over the ` +
+    `${MAX_SECRET_DATA_BYTES.toLocaleString('en-US')}-byte limit the API server sets on a Secret's data`;
+  const field = `${fieldName(largest.entry, largest.field)} (${largest.bytes.toLocaleString('en-US')} bytes, value not shown)`;
+  if (largest.weight * 2 > size) {
+    return `${limit}; the largest field is ${field}, and registry credentials take a few kilobytes at most: check that value`;
+  }
+  return entries.length > 1
+    ? `${limit}; no one field makes it (the largest is ${field}): split the ${entries.length} registries over several Secrets`
+    : `${limit}; no one field makes it (the largest is ${field}), and registry credentials take a few kilobytes at most: check them`;
+}
+
+function defaultFieldName(entry: DockerConfigEntry, field: keyof DockerConfigEntry): string {
+  return `'${field}' of server ${quote(entry.server)}`;
+}
 
 /** `auth` as kubectl writes it: padded standard base64 of the UTF-8 bytes of `username:password`. */
 export function dockerConfigAuth(username: string, password: string): string {

@@ -195,6 +195,53 @@ export function dns1123SubdomainProblem(text: string, maxLength = DNS1123_SUBDOM
     `at most ${maxLength} characters), got ${describeName(text)}; for example '${suggestName(text, true, maxLength)}'`;
 }
 
+// apimachinery's label key and value rule (pkg/api/validate/content/kube.go: IsLabelKey, IsLabelValue)
+const LABEL_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_RULE = 'letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit';
+/** The longest name part of a label or annotation key, and the longest label value. */
+export const LABEL_NAME_MAX = 63;
+/** The API server's limit on an object's annotations: the bytes of every key and value together (256 KiB). */
+export const ANNOTATIONS_SIZE_MAX = 256 * 1024;
+
+/**
+ * Why `key` is not a Kubernetes qualified name, as the rest of a sentence that starts with the key ("is not a valid key:
+ * ..."), or undefined.
+ *
+ * @param anyCase judge the key lower-cased, as ValidateAnnotations does for an annotation key (a label key's prefix must
+ * be lower-case)
+ */
+export function qualifiedNameProblem(key: string, anyCase = false): string | undefined {
+  const parts = (anyCase ? goToLower(key) : key).split('/');
+  if (parts.length > 2) return `it has ${parts.length - 1} '/', at most one is allowed (between the prefix and the name)`;
+  const name = parts[parts.length - 1];
+  if (parts.length === 2) {
+    const prefix = parts[0];
+    if (prefix.length === 0) return 'its prefix (before \'/\') is empty';
+    if (prefix.length > DNS1123_SUBDOMAIN_MAX || !DNS1123_SUBDOMAIN_RE.test(prefix)) {
+      return `its prefix (before '/') must be a DNS-1123 subdomain (${anyCase ? '' : 'lower-case '}letters, digits, '-' and '.', starting and ` +
+        `ending with a letter or digit, at most ${DNS1123_SUBDOMAIN_MAX} characters), got ${describeName(key.split('/')[0])}`;
+    }
+  }
+  if (name.length === 0) return `its name${parts.length === 2 ? ' (after \'/\')' : ''} is empty`;
+  if (name.length > LABEL_NAME_MAX) return `its name has ${name.length} characters, more than ${LABEL_NAME_MAX}`;
+  if (!LABEL_NAME_RE.test(name)) return `its name must be ${LABEL_RULE}`;
+  return undefined;
+}
+
+/**
+ * Go's strings.ToLower: each code point by its simple lower-case mapping. JavaScript's toLowerCase uses the full mapping,
+ * which differs where it matters here: Go lowers 'İ' (U+0130) to 'i', JavaScript to 'i' and a combining dot.
+ */
+function goToLower(text: string): string {
+  return Array.from(text, (c) => (c === '\u0130' ? 'i' : c.toLowerCase())).join('');
+}
+
+/** Why `value` is not a label value, as the rest of a sentence that starts with the field ("must be ..."), or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length <= LABEL_NAME_MAX && (value === '' || LABEL_NAME_RE.test(value))) return undefined;
+  return `must be empty or at most ${LABEL_NAME_MAX} ${LABEL_RULE}, got ${describeName(value)}`;
+}
+
 function describeName(text: string): string {
   return text.length > 60 ? `${text.length} characters (${quote(text.slice(0, 40) + '...')})` : quote(text);
 }

@@ -43,7 +43,7 @@ import { YamlDocument, yamlModule } from '../input/yaml';
 import { extname, join } from 'path';
 import { parseGoDuration } from '../go/duration';
 import { compareUtf8 } from '../go/json';
-import { dns1123SubdomainProblem } from '../input/values';
+import { qualifiedNameProblem } from '../input/values';
 import { ImageReference } from './image-reference';
 import { displayKey, hasUserinfo, schemelessUrlError, urlsMatch } from './keyring';
 
@@ -432,7 +432,7 @@ function validateTokenAttributes(token: DecodedTokenAttributes, pluginApiVersion
   for (const field of ['requiredServiceAccountAnnotationKeys', 'optionalServiceAccountAnnotationKeys'] as const) {
     const seen = new Set<string>();
     token[field].forEach((key, j) => {
-      const problem = qualifiedNameProblem(key.toLowerCase());
+      const problem = qualifiedNameProblem(key, true);
       if (problem) {
         fail(where, `'tokenAttributes.${field}[${j}]' must be an annotation key such as 'example.com/identity', got '${key}': ${problem}`);
       }
@@ -460,23 +460,6 @@ function patternProblem(pattern: string): string | undefined {
   // the parser's reason may quote a part of a user name or password
   const why = hasUserinfo(pattern) ? 'reason not shown: the pattern holds a user name or password' : error;
   return `${showPattern(pattern)} is not a pattern the kubelet can parse (${why}); ${PATTERN_EXAMPLE}`;
-}
-
-/** Kubernetes' `IsQualifiedName`: an optional DNS-1123 subdomain prefix and '/', then a name of at most 63 characters. */
-function qualifiedNameProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  if (parts.length > 2) return 'it has more than one \'/\'';
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    if (parts[0] === '') return 'the prefix before \'/\' is empty';
-    if (dns1123SubdomainProblem(parts[0]) !== undefined) return 'the prefix before \'/\' must be a DNS subdomain such as \'example.com\'';
-  }
-  if (name === '') return 'the name is empty';
-  if (name.length > 63) return 'the name after the prefix is longer than 63 characters';
-  if (!/^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name)) {
-    return 'the name must be letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit';
-  }
-  return undefined;
 }
 
 // ---- YAML and JSON ----------------------------------------------------------------------------------------------

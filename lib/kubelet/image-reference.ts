@@ -217,18 +217,6 @@ function typedRepository(image: string): { start: number; end: number } {
 }
 
 /**
- * Why a valid reference will not pull as its writer meant, when its registry is a host only because of an upper-case
- * letter (`JaneDoe/app`): distribution and the kubelet take `JaneDoe` for a host, which no DNS resolves, and the
- * keyring would even match it with Docker Hub credentials. Undefined for any other reference.
- */
-export function upperCaseHostProblem(image: string, ref: ImageReference): string | undefined {
-  if (!isUpperCaseOnlyHost(ref.domain)) return undefined;
-  return `image '${image}' names the registry host '${ref.domain}': a first component with an upper-case letter is read as ` +
-    `a host, not a Docker Hub user; use '${ref.domain.toLowerCase()}${image.slice(ref.domain.length)}' for Docker Hub, or the ` +
-    'registry\'s full host name (with a \'.\') for a registry';
-}
-
-/**
  * Whether a first component is a registry host only because it has an upper-case letter (`JaneDoe/app`): distribution
  * reads it as a host, while its writer almost always meant a Docker Hub user.
  */

@@ -8,7 +8,7 @@
 import { filepathMatch } from '../go/filepath-match';
 import { compareUtf8 } from '../go/json';
 import { PLAIN_URL_PARSER, ParsedUrl, UrlError, UrlParser, splitHostPort } from '../go/url';
-import { ImageReference, isDefaultRegistryMatch } from './image-reference';
+import { ImageReference, isDefaultRegistryMatch, isUpperCaseOnlyHost } from './image-reference';
 
 /** An `auths` key as the kubelet indexes it. */
 export interface NormalizedKey {
@@ -175,6 +175,26 @@ export function matchingKeys(keys: readonly string[], image: ImageReference, url
   }
   const fallback = byKey.get(DOCKER_HUB_FALLBACK_KEY);
   return fallback && isDefaultRegistryMatch(image) ? [...fallback] : [];
+}
+
+/**
+ * Why the kubelet would hand Docker Hub's credentials to a pull from another host, or undefined. A first component with
+ * an upper-case letter (`Foo/bar`) is a registry host to distribution, and `isDefaultRegistryMatch` still holds for it
+ * (no '.' or ':'), so when no key names that host, the Docker Hub key matches by the fallback, while the writer almost
+ * always meant the Docker Hub user `foo`. A key that names the host on purpose (`Foo`) matches by URL: that pull is fine.
+ *
+ * @param keys the keys of the pod's pull secrets
+ */
+export function upperCaseHostProblem(
+  image: string, ref: ImageReference, keys: readonly string[], urls: UrlParser = PLAIN_URL_PARSER,
+): string | undefined {
+  if (!isUpperCaseOnlyHost(ref.domain)) return undefined;
+  const matched = matchingKeys(keys, ref, urls);
+  if (matched.length === 0 || keyMatchesImage(matched[0], ref, urls)) return undefined;
+  return `image '${image}' names the registry host '${ref.domain}' (a first component with an upper-case letter is read as a host, not a ` +
+    `Docker Hub user), and no key names that host, so the kubelet would hand the Docker Hub credentials of '${displayKey(matched[0])}' to ` +
+    `'${ref.domain}': use '${ref.domain.toLowerCase()}${image.slice(ref.domain.length)}' for Docker Hub, or add the key '${ref.domain}' ` +
+    'for a registry of that name';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkMetadata } from '../input/metadata';
+import { checkLabelsAndAnnotations, checkMetadata } from '../input/metadata';
 import { serviceAccountNamespaceMessage } from '../check/messages';
 import { checkDns1123Label, checkDns1123Subdomain, describeType, requireArray, requireObject, requireString } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
@@ -26,7 +26,7 @@ function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
 
 /** The props a private pod-bearing construct hands to `PullSecrets.forPod`, before its base class exists. */
 type PodPullProps = CommonPrivatePodProps & Pick<kplus.AbstractPodProps, 'dockerRegistryAuth' | 'serviceAccount' | 'metadata'> &
-  Partial<Pick<kplus.PodProps, 'containers' | 'initContainers'>>;
+  Partial<Pick<kplus.PodProps, 'containers' | 'initContainers'>> & Partial<Pick<kplus.WorkloadProps, 'podMetadata'>>;
 
 // A PrivateServiceAccount carries its PullSecrets under this key, so that a pod finds its service account's secrets
 // on the instance, without this file importing the class (which imports this file)
@@ -53,6 +53,11 @@ export class PullSecrets {
   public static forPod(scope: IConstruct, context: string, props: PodPullProps, nameMax?: number): PullSecrets {
     requireObject(props, 'props', context, 'an object with the containers and registrySecrets');
     checkMetadata(scope, props.metadata, context, nameMax);
+    // a workload's pod template: the API server judges its labels and annotations as an object's
+    if (props.podMetadata !== undefined) {
+      checkLabelsAndAnnotations(requireObject(props.podMetadata, 'podMetadata', context, 'an object such as { labels: { app: \'web\' } }'),
+        'podMetadata', context);
+    }
     const pullSecrets = new PullSecrets(context);
     const secrets = props.registrySecrets === undefined ? [] : requireArray(props.registrySecrets, 'registrySecrets', context, '[regcred]');
     secrets.forEach((secret, i) => pullSecrets.add(secret as kplus.ISecret, `registrySecrets[${i}]`));

@@ -11,9 +11,9 @@ export interface PrivatePodProps extends kplus.PodProps, CommonPrivatePodProps {
  * A `kplus.Pod` that pulls its images with registry secrets: its own (`spec.imagePullSecrets`), else its
  * `PrivateServiceAccount`'s.
  *
- * It keeps every feature and default of `kplus.Pod` (see the README for the secure defaults cdk8s-plus adds). At synth
- * time it checks, as the kubelet would, that every container image is covered by one of those secrets and that the
- * secrets live in the pod's namespace.
+ * It keeps every feature and default of `kplus.Pod` (see docs/pod-defaults.md for the secure defaults cdk8s-plus
+ * adds). At synth time it checks, as the kubelet would, that every container image is covered by one of those secrets
+ * and that the secrets live in the pod's namespace.
  */
 export class PrivatePod extends kplus.Pod implements IPrivatePod {
   private readonly _pullSecrets: PullSecrets;

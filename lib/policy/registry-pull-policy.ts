@@ -21,6 +21,7 @@ import { RegistryEntries } from '../secrets/_registry-entries';
 import { PrivateRegistrySecret } from '../secrets/private-registry-secret';
 import { SealedRegistrySecret } from '../secrets/sealed-registry-secret';
 import { SealingCertificate } from '../secrets/sealing-certificate';
+import { readStabilityKey } from '../secrets/_stability-key';
 
 /** Props for `RegistryPullPolicy`: the registries, and how the per-namespace pull secrets are written. */
 export interface RegistryPullPolicyProps {
@@ -61,6 +62,15 @@ export interface RegistryPullPolicyProps {
    * @see https://github.com/bitnami-labs/sealed-secrets#scopes
    */
   readonly sealingCertificate?: SealingCertificate;
+
+  /**
+   * With `sealingCertificate`: seal each namespace's secret to the same bytes on every synth while its credentials,
+   * namespace and the certificate stay the same (see `SealedRegistrySecretProps.stabilityKey`). A random secret of at
+   * least 32 bytes, as 64 or more hex digits (`openssl rand -hex 32`) or 44 or more base64 characters, kept out of git.
+   *
+   * @default - a new random sealing on every synth
+   */
+  readonly stabilityKey?: string;
 
   /**
    * Names each namespace's secret as `kubectl create secret docker-registry NAME --append-hash` would (`regcred-548cm7fgdh`);
@@ -202,6 +212,8 @@ export class RegistryPullPolicy extends Construct {
   private readonly _entries: DockerConfigEntry[];
   private readonly _publicImages: string[];
   private readonly _certificate?: SealingCertificate;
+  // a function, so that no field shows the key to JSON.stringify or console.log
+  private readonly _stabilityKey: () => string | undefined;
   private readonly _scopeChart?: Chart;
   private readonly _secretsScope: Construct;
   private readonly _engine: PullEngine;
@@ -249,6 +261,14 @@ export class RegistryPullPolicy extends Construct {
       throw new Error(`${context}: 'sealingCertificate' must be a SealingCertificate, got ${describeType(p.sealingCertificate)}; ` +
         "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
     }
+    if (p.stabilityKey !== undefined) {
+      readStabilityKey(p.stabilityKey, `${context}: 'stabilityKey'`);
+      if (p.sealingCertificate === undefined) {
+        throw new Error(`${context}: 'stabilityKey' is given without 'sealingCertificate'; it only makes sealed secrets stable: ` +
+          'give sealingCertificate too, or leave out stabilityKey');
+      }
+    }
+    const stabilityKeyText = p.stabilityKey as string | undefined;
     if (appendHash && p.sealingCertificate !== undefined) {
       // the hash is of the plaintext payload, and the name stands in git next to the sealed data
       throw new Error(`${context}: 'appendHash' cannot be used with 'sealingCertificate': the name would be a hash of the unsealed ` +
@@ -270,6 +290,7 @@ export class RegistryPullPolicy extends Construct {
     this._entries = entries;
     this._publicImages = publicImages;
     this._certificate = p.sealingCertificate as SealingCertificate | undefined;
+    this._stabilityKey = () => stabilityKeyText;
     this._scopeChart = scopeChart;
     this._policyFacts = { secretName, servers: entries.map((e) => e.server), publicImages };
     for (const image of publicImages) {
@@ -544,7 +565,7 @@ export class RegistryPullPolicy extends Construct {
       const credentials = { server: first.server, username: first.username, password: first.password, email: first.email };
       const secret = this._certificate
         ? new SealedRegistrySecret(this._secretsScope, s.id, { certificate: this._certificate, metadata: { name: s.name, namespace: s.namespace },
-          ...credentials })
+          stabilityKey: this._stabilityKey(), ...credentials })
         : new PrivateRegistrySecret(this._secretsScope, s.id, { metadata: { name: this.secretName, namespace: s.namespace },
           appendHash: this.appendHash, ...credentials });
       for (const e of rest) secret.addRegistry(e);

@@ -1,5 +1,5 @@
 // The live registry login check: for each image, what a container runtime does before it pulls, with the
-// credentials the kubelet would try, in the kubelet's order. Pure apart from `fetch` (Node's built-in one by default).
+// credentials the kubelet would try, in the kubelet's order. Pure apart from `fetch` (verifying-fetch.ts by default).
 //
 // Per image and credential:
 // 1. `GET /v2/` (the ping), once per registry endpoint and shared by every image on it;
@@ -17,8 +17,17 @@
 //   HTTPS first and falls back to plain HTTP only when the HTTPS attempt shows the server does not speak TLS at all,
 //   as docker does for such hosts. A refused connection, a time-out or a certificate problem is reported, not retried
 //   over HTTP: the same port would refuse again, and a certificate problem is what the user has to fix. Certificates
-//   are always verified (docker skips that for insecure registries; built-in fetch cannot, per request).
-// - A token realm over plain HTTP is used only under the same rule, because the credential travels to it.
+//   are always verified, whatever NODE_TLS_REJECT_UNAUTHORIZED says (docker ignores it; docker also skips the check
+//   for an insecure registry, which this check does not).
+// - A token realm over plain HTTP is used only under the same rule, because the credential travels to it; on loopback
+//   it is used at once, with no HTTPS attempt first, as docker does. The realm may be on any host or port: the
+//   registry names it, and docker and containerd send the credential there too.
+// - Where the credential goes: the Basic credential only to the image's registry (its origin: scheme, host, port), and
+//   to a token realm only when a challenge that the registry itself answered named it. Redirects are followed by
+//   the check, not by fetch: Authorization is dropped for good at a hop to another origin, and a 401 from another
+//   origin is a verdict, never a challenge to answer (docker keys challenges by the URL that answered; containerd
+//   gives credentials to no host but the image's).
+// - What is read: the ping's body never, a token answer up to 1 MiB, the HEAD has none.
 // - Several credentials: tried one after the other in the kubelet's order, the first that pulls wins, no anonymous
 //   fallback after they all failed (the kubelet has none either). When all fail the most telling outcome is reported:
 //   not found > denied > unauthorized > tls error > unreachable. A 404 means some credential got as far as the
@@ -31,7 +40,11 @@
 //   status in the detail: the check got no usable answer from the registry.
 // - Every detail is one line built from the secret's name, the server key, URLs and status codes; a username,
 //   password, token or auth header never reaches it, and results never carry them (only `LoginCredentialName`).
+//   What the registry chose (a realm, a redirect target, a TLS message) is kept apart in the reason and printed only
+//   when it holds no credential in any form (registry-text.ts).
 import { createHash } from 'node:crypto';
+import { oneLine, Reason, RegistryText, say, SecretScreen } from './registry-text';
+import { verifyingFetch } from './verifying-fetch';
 import { AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
 /** A credential the kubelet would try: a pull secret entry (or a node credential) that matches the image. */
@@ -110,9 +123,9 @@ export interface LoginOptions {
    */
   readonly insecureRegistries?: readonly string[];
   /**
-   * The fetch to use; tests pass a wrapper that counts requests.
+   * The fetch to use; tests pass a wrapper that counts requests. It is asked never to follow redirects.
    *
-   * @default - the global fetch
+   * @default - a fetch over node:https that verifies every certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says
    */
   readonly fetch?: typeof fetch;
 }
@@ -135,7 +148,7 @@ export const MANIFEST_MEDIA_TYPES: readonly string[] = [
  * what a registry answers; throws (one line) only for options or targets that are not well formed.
  */
 export async function checkLogins(targets: readonly LoginTarget[], options: LoginOptions = {}): Promise<LoginResult[]> {
-  const session = new LoginSession(options);
+  const session = new LoginSession(options, targets);
   targets.forEach(validateTarget);
   return Promise.all(targets.map((target) => session.check(target)));
 }
@@ -170,17 +183,25 @@ const NETWORK_REASONS: Record<string, string> = {
   ETIMEDOUT: 'connect timed out',
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   UND_ERR_SOCKET: 'connection closed by the server',
+  HPE_HEADER_OVERFLOW: 'the answer\'s headers are larger than 16 KiB',
+  UND_ERR_HEADERS_OVERFLOW: 'the answer\'s headers are larger than 16 KiB',
 };
 
 const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const REFERENCE_RE = /^(?:[\w][\w.-]{0,127}|[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})$/;
+
+// Go's http.Client stops after 10 redirects too
+const MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// a token answer is a few kilobytes; more is not a token server, and reading it whole could exhaust memory
+const TOKEN_ANSWER_LIMIT = 1024 * 1024;
 
 const RANK: Record<LoginStatus, number> = { 'ok': 6, 'not found': 5, 'denied': 4, 'unauthorized': 3, 'tls error': 2, 'unreachable': 1 };
 
 /** An outcome before it is tied to a credential name: cached ones are shared by every secret holding the same credential. */
 interface Outcome {
   readonly status: LoginStatus;
-  readonly reason: string;
+  readonly reason: Reason;
 }
 
 /** The registry behind a domain: where to connect and whether plain HTTP may be tried. */
@@ -195,6 +216,8 @@ interface Endpoint {
 /** A registry that answered the ping: the scheme and port to use, and what its 401 asked for. */
 interface OpenPing {
   readonly base: string;
+  /** The origin of `base`: only its answers' challenges count. */
+  readonly origin: string;
   readonly challenges: readonly AuthChallenge[];
 }
 
@@ -209,13 +232,31 @@ interface SentAuthorization {
   readonly bearer?: { readonly realm: string; readonly service?: string; readonly key: string; readonly entry: CachedToken };
 }
 
-type Answer =
-  | { readonly kind: 'http'; readonly status: number; readonly headers: Headers; readonly body: string }
-  | { readonly kind: 'failure'; readonly outcome: Outcome; readonly notTls: boolean };
+type Answer = HttpAnswer | { readonly kind: 'failure'; readonly outcome: Outcome; readonly notTls: boolean };
 
-/** The challenges of a 401 answer (`WWW-Authenticate`), none for any other answer. */
-function challengesOf(answer: Answer): AuthChallenge[] {
-  return answer.kind === 'http' && answer.status === 401 ? parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '') : [];
+interface HttpAnswer {
+  readonly kind: 'http';
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body up to the limit asked for ('' when none was asked for); undefined when it is longer than the limit. */
+  readonly body: string | undefined;
+  /** The URL that answered: the one asked for, or where its redirects led. */
+  readonly url: URL;
+}
+
+/**
+ * The challenges of a 401 answer (`WWW-Authenticate`), none for any other answer and none for an answer from another
+ * origin than `origin`: a challenge is the answering server's, as docker's challenge manager keys it by the URL that
+ * answered, and only the image's own registry may say where its credential goes.
+ */
+function challengesOf(answer: Answer, origin: string): AuthChallenge[] {
+  if (answer.kind !== 'http' || answer.status !== 401 || answer.url.origin !== origin) return [];
+  return parseWwwAuthenticate(answer.headers.get('www-authenticate') ?? '');
+}
+
+/** The answer when a redirect took the request to another origin whose 401 asks for credentials that only `origin` may get. */
+function foreignChallenge(answer: Answer, origin: string): HttpAnswer | undefined {
+  return answer.kind === 'http' && answer.status === 401 && answer.url.origin !== origin ? answer : undefined;
 }
 
 interface CachedToken {
@@ -229,11 +270,13 @@ class LoginSession {
   private readonly timeoutMs: number;
   private readonly insecure: ReadonlySet<string>;
   private readonly fetch: typeof fetch;
+  /** Every credential of the run and every token it got: what no printed line may hold. */
+  private readonly screen = new SecretScreen();
   private readonly pings = new Map<string, Promise<Ping>>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly heads = new Map<string, Promise<Outcome>>();
 
-  constructor(options: LoginOptions) {
+  constructor(options: LoginOptions, targets: readonly LoginTarget[]) {
     const concurrency = options.concurrency ?? DEFAULT_LOGIN_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error(`'concurrency' must be a whole number of at least 1, got ${concurrency}`);
@@ -245,14 +288,17 @@ class LoginSession {
     this.pool = new Pool(concurrency);
     this.timeoutMs = timeoutMs;
     this.insecure = new Set((options.insecureRegistries ?? []).map(normalizeInsecureRegistry));
-    this.fetch = options.fetch ?? fetch;
+    this.fetch = options.fetch ?? verifyingFetch;
+    for (const target of targets) {
+      for (const credential of target.credentials) this.screen.addCredential(credential.username, credential.password);
+    }
   }
 
   async check(target: LoginTarget): Promise<LoginResult> {
     const endpoint = this.endpoint(target.domain);
     const ping = await this.ping(endpoint);
     if ('failure' in ping) {
-      const attempt: LoginAttempt = { status: ping.failure.status, detail: ping.failure.reason };
+      const attempt: LoginAttempt = { status: ping.failure.status, detail: this.screen.render(ping.failure.reason) };
       return { ...attempt, attempts: [attempt] };
     }
     const attempts: LoginAttempt[] = [];
@@ -260,7 +306,8 @@ class LoginSession {
       const outcome = await this.manifest(endpoint, ping, target, credential);
       const name = credential && { secret: credential.secret, server: credential.server };
       const who = name ? `secret '${name.secret}' (server '${name.server}')` : 'anonymous pull';
-      attempts.push({ status: outcome.status, ...(name && { credential: name }), detail: `${who}: ${outcome.reason}` });
+      // the one place where a reason, with whatever the registry wrote into it, becomes printable
+      attempts.push({ status: outcome.status, ...(name && { credential: name }), detail: `${who}: ${this.screen.render(outcome.reason)}` });
       if (outcome.status === 'ok') break;
     }
     // the first of the highest rank: an ok ends the loop, so it is always the last attempt and the best
@@ -302,14 +349,18 @@ class LoginSession {
       const hint = answer.outcome.status === 'tls error' && answer.notTls && !endpoint.plainHttpAllowed
         ? `; if the registry is plain HTTP, name '${endpoint.authority}' as an insecure registry`
         : '';
-      return { failure: { status: answer.outcome.status, reason: answer.outcome.reason + hint } };
+      return { failure: { status: answer.outcome.status, reason: say`${answer.outcome.reason}${hint}` } };
+    }
+    const origin = new URL(base).origin;
+    const foreign = foreignChallenge(answer, origin);
+    if (foreign) {
+      return { failure: { status: 'unauthorized', reason: redirectedChallenge(`GET ${base}/v2/`, foreign, endpoint.authority) } };
     }
     if (answer.status >= 500) {
-      return { failure: { status: 'unreachable', reason: `the registry answered HTTP ${answer.status} to GET ${base}/v2/` } };
+      return { failure: { status: 'unreachable', reason: say`the registry answered HTTP ${answer.status} to GET ${base}/v2/` } };
     }
     // 200 means no auth at all; any other answer is left to the manifest HEAD to judge, as a pull would
-    const header = answer.status === 401 ? answer.headers.get('www-authenticate') : null;
-    return { base, challenges: header ? parseWwwAuthenticate(header) : [] };
+    return { base, origin, challenges: challengesOf(answer, origin) };
   }
 
   /** The manifest HEAD for one credential, shared by every target with the same image and credential. */
@@ -332,42 +383,47 @@ class LoginSession {
     const image = `${target.repository}${separator}${target.reference}`;
     const url = `${ping.base}/v2/${target.repository}/manifests/${target.reference}`;
     let answer = await this.head(url, authorization);
-    let challenges = challengesOf(answer);
+    let challenges = challengesOf(answer, ping.origin);
     const retry = challenges.length > 0 ? await this.reauthorize(endpoint, challenges, target.repository, authorization, credential) : undefined;
     if (retry) {
       if ('failure' in retry) return retry.failure;
       authorization = retry;
       answer = await this.head(url, authorization);
-      challenges = challengesOf(answer);
+      challenges = challengesOf(answer, ping.origin);
     }
     if (answer.kind === 'failure') return answer.outcome;
+    const foreign = foreignChallenge(answer, ping.origin);
+    if (foreign) {
+      return { status: 'unauthorized', reason: redirectedChallenge(`HEAD ${url}`, foreign, endpoint.authority) };
+    }
     switch (answer.status) {
       case 200:
-        return { status: 'ok', reason: `${image} exists and may be pulled` };
+        return { status: 'ok', reason: say`${image} exists and may be pulled` };
       case 401: {
         const error = challenges.find((c) => c.scheme === 'bearer')?.params.error;
         if (authorization.bearer && error === 'insufficient_scope') {
           return credential
-            ? { status: 'denied', reason: `the token server accepted the credential but did not grant repository:${target.repository}:pull` }
-            : { status: 'unauthorized', reason: `anonymous tokens do not grant repository:${target.repository}:pull; a credential is needed` };
+            ? { status: 'denied', reason: say`the token server accepted the credential but did not grant repository:${target.repository}:pull` }
+            : { status: 'unauthorized', reason: say`anonymous tokens do not grant repository:${target.repository}:pull; a credential is needed` };
         }
         if (authorization.bearer) {
-          return { status: 'unauthorized', reason: `the registry rejected the token${error ? ` (${error})` : ''} (HTTP 401)` };
+          const said = error ? say` (${new RegistryText(error)})` : [];
+          return { status: 'unauthorized', reason: say`the registry rejected the token${said} (HTTP 401)` };
         }
         if (!authorization.header) {
           const offered = challenges.length > 0 ? challenges : ping.challenges;
           const schemes = offered.map((c) => c.scheme).filter((s) => s !== 'basic');
-          const unspoken = schemes.length > 0 ? ` (it offers ${schemes.join(', ')}, which this check does not speak)` : '';
-          return { status: 'unauthorized', reason: `the registry requires credentials${unspoken} (HTTP 401)` };
+          const unspoken = schemes.length > 0 ? say` (it offers ${new RegistryText(schemes.join(', '))}, which this check does not speak)` : [];
+          return { status: 'unauthorized', reason: say`the registry requires credentials${unspoken} (HTTP 401)` };
         }
-        return { status: 'unauthorized', reason: 'the registry rejected the credential (HTTP 401)' };
+        return { status: 'unauthorized', reason: say`the registry rejected the credential (HTTP 401)` };
       }
       case 403:
-        return { status: 'denied', reason: `the registry refused the pull of ${image} (HTTP 403)` };
+        return { status: 'denied', reason: say`the registry refused the pull of ${image} (HTTP 403)` };
       case 404:
-        return { status: 'not found', reason: `no manifest ${image} on ${endpoint.authority} (HTTP 404)` };
+        return { status: 'not found', reason: say`no manifest ${image} on ${endpoint.authority} (HTTP 404)` };
       default:
-        return { status: 'unreachable', reason: `the registry answered HTTP ${answer.status} to HEAD ${url}` };
+        return { status: 'unreachable', reason: say`the registry answered HTTP ${answer.status} to HEAD ${url}` };
     }
   }
 
@@ -381,8 +437,13 @@ class LoginSession {
   private async authorize(
     endpoint: Endpoint, challenges: readonly AuthChallenge[], repository: string, credential?: LoginCredential,
   ): Promise<Authorization> {
-    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer) {
+      // docker's and containerd's token handlers stop here as well: there is nowhere to ask for a token
+      if (!bearer.params.realm) {
+        const reason = say`the registry asks for a Bearer token but its challenge names no realm to get one from`;
+        return { failure: { status: 'unauthorized', reason } };
+      }
       const { key, entry } = this.token(endpoint, bearer, repository, credential);
       const token = await entry.promise;
       if (typeof token !== 'string') return { failure: token };
@@ -402,7 +463,7 @@ class LoginSession {
   private async reauthorize(
     endpoint: Endpoint, challenges: readonly AuthChallenge[], repository: string, sent: SentAuthorization, credential?: LoginCredential,
   ): Promise<Authorization | undefined> {
-    const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer) {
       const previous = sent.bearer;
       if (previous && previous.realm === bearer.params.realm && previous.service === bearer.params.service) {
@@ -442,44 +503,53 @@ class LoginSession {
     try {
       url = new URL(realm);
     } catch {
-      return { status: 'unreachable', reason: `the registry's token realm is not a URL: '${oneLine(realm)}'` };
+      return { status: 'unreachable', reason: say`the registry's token realm is not a URL: '${new RegistryText(realm)}'` };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return { status: 'unreachable', reason: `the registry's token realm must be an http(s) URL, got '${url.protocol}'` };
+      return { status: 'unreachable', reason: say`the registry's token realm must be an http(s) URL, got '${new RegistryText(url.protocol)}'` };
     }
     if (url.protocol === 'http:' && !this.plainHttpAllowedFor(url)) {
       return {
         status: 'tls error',
-        reason: `the token realm ${url.origin} is plain HTTP and the credential would travel unencrypted; ` +
-          `name '${url.host}' as an insecure registry if that is intended`,
+        reason: say`the token realm ${new RegistryText(url.origin)} is plain HTTP and the credential would travel unencrypted; \
+name '${new RegistryText(url.host)}' as an insecure registry if that is intended`,
       };
     }
     if (service !== undefined) url.searchParams.set('service', service);
     url.searchParams.append('scope', `repository:${repository}:pull`);
-    const answer = await this.send(url.href, 'GET', credential ? { Authorization: basicAuth(credential) } : {});
+    const answer = await this.send(url.href, 'GET', credential ? { Authorization: basicAuth(credential) } : {}, TOKEN_ANSWER_LIMIT, true);
     if (answer.kind === 'failure') return answer.outcome;
-    const server = `the token server ${url.origin}${url.pathname}`;
+    const server = say`the token server ${new RegistryText(`${url.origin}${url.pathname}`)}`;
+    const foreign = foreignChallenge(answer, url.origin);
+    if (foreign) {
+      return { status: 'unauthorized', reason: redirectedChallenge(server, foreign, 'the realm the registry named') };
+    }
     if (answer.status === 401) {
-      const reason = credential ? `${server} rejected the credential (HTTP 401)` : `${server} refuses anonymous tokens (HTTP 401)`;
+      const reason = credential ? say`${server} rejected the credential (HTTP 401)` : say`${server} refuses anonymous tokens (HTTP 401)`;
       return { status: 'unauthorized', reason };
     }
     if (answer.status === 403) {
-      return { status: 'denied', reason: `${server} refused a token for repository:${repository}:pull (HTTP 403)` };
+      return { status: 'denied', reason: say`${server} refused a token for repository:${repository}:pull (HTTP 403)` };
     }
     if (answer.status !== 200) {
-      return { status: 'unreachable', reason: `${server} answered HTTP ${answer.status}` };
+      return { status: 'unreachable', reason: say`${server} answered HTTP ${answer.status}` };
+    }
+    if (answer.body === undefined) {
+      const limit = `${TOKEN_ANSWER_LIMIT / 1024 / 1024} MiB`;
+      return { status: 'unreachable', reason: say`${server} answered more than ${limit}; a token answer is a few kilobytes` };
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(answer.body);
     } catch {
-      return { status: 'unreachable', reason: `${server} answered 200 without a JSON body` };
+      return { status: 'unreachable', reason: say`${server} answered 200 without a JSON body` };
     }
     // token.md: access_token is the OAuth 2.0 name of the same value; docker's client prefers it when present
     const token = typeof body?.access_token === 'string' && body.access_token ? body.access_token : body?.token;
     if (typeof token !== 'string' || token === '') {
-      return { status: 'unreachable', reason: `${server} answered 200 without a token` };
+      return { status: 'unreachable', reason: say`${server} answered 200 without a token` };
     }
+    this.screen.add(token);
     const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
     lifetime(seconds);
     return token;
@@ -489,37 +559,121 @@ class LoginSession {
     return isLoopbackHost(url.hostname) || this.insecure.has(url.host.toLowerCase()) || this.insecure.has(url.hostname.toLowerCase());
   }
 
-  /** One request through the pool, with its own time-out from the moment it gets a slot; the body is read in that time. */
-  private send(url: string, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<Answer> {
+  /**
+   * One request through the pool, with its own time-out from the moment it gets a slot, covering every redirect and
+   * the body. Redirects are followed here, at most 10, and Authorization goes no further than the origin it was
+   * written for: a hop to another origin drops it for good (as the fetch standard does; Go's client drops it for
+   * another host). The body is read only when `bodyLimit` asks for it, and never beyond that limit.
+   *
+   * @param fromRegistry whether `url` came from the registry (a realm), so that its text is screened when printed
+   */
+  private send(
+    url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, bodyLimit?: number, fromRegistry = false,
+  ): Promise<Answer> {
     return this.pool.run(async () => {
-      try {
-        const response = await this.fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
-        const body = method === 'HEAD' ? '' : await response.text();
-        return { kind: 'http', status: response.status, headers: response.headers, body };
-      } catch (e) {
-        return this.failure(e, url);
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      let current = new URL(url);
+      let sent = headers;
+      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        const registryChosen = fromRegistry || hop > 0;
+        try {
+          const response = await this.fetch(current.href, { method, headers: sent, redirect: 'manual', signal });
+          const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+          if (location === null) {
+            const body = bodyLimit === undefined ? await discard(response) : await readLimited(response, bodyLimit);
+            return { kind: 'http', status: response.status, headers: response.headers, body, url: current };
+          }
+          await discard(response);
+          const next = redirectTarget(location, current);
+          if (!next) {
+            const reason = say`${where(current, registryChosen)} redirected to '${new RegistryText(location)}', which is not an http(s) URL`;
+            return { kind: 'failure', outcome: { status: 'unreachable', reason }, notTls: false };
+          }
+          if (next.origin !== current.origin) sent = withoutAuthorization(sent);
+          current = next;
+        } catch (e) {
+          return this.failure(e, current, registryChosen);
+        }
       }
+      const reason = say`more than ${MAX_REDIRECTS} redirects from ${where(new URL(url), fromRegistry)}`;
+      return { kind: 'failure', outcome: { status: 'unreachable', reason }, notTls: false };
     });
   }
 
-  private failure(e: unknown, url: string): Answer {
+  private failure(e: unknown, url: URL, fromRegistry: boolean): Answer {
     const error = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    const where = `${new URL(url).origin}${new URL(url).pathname}`;
+    const at = where(url, fromRegistry);
     if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-      return { kind: 'failure', outcome: { status: 'unreachable', reason: `no answer from ${where} within ${this.timeoutMs} ms` }, notTls: false };
+      return { kind: 'failure', outcome: { status: 'unreachable', reason: say`no answer from ${at} within ${this.timeoutMs} ms` }, notTls: false };
     }
     const code = error?.cause?.code;
-    const message = oneLine(error?.cause?.message ?? error?.message ?? String(e));
+    // a network or TLS message may quote what the server sent (a certificate's names): the registry's text
+    const message = new RegistryText(error?.cause?.message ?? error?.message ?? String(e));
     if (code && TLS_CODE_RE.test(code)) {
       const notTls = NOT_TLS_CODES.has(code);
       const reason = notTls
-        ? `${where} does not speak TLS (${code})`
-        : `TLS with ${where} failed: ${shortTlsReason(message)} (${code}); pass the registry's CA with --ca-file`;
+        ? say`${at} does not speak TLS (${code})`
+        : say`TLS with ${at} failed: ${shortTlsReason(message)} (${code}); pass the registry's CA with --ca-file`;
       return { kind: 'failure', outcome: { status: 'tls error', reason }, notTls };
     }
-    const reason = code ? `${NETWORK_REASONS[code] ?? shortTlsReason(message)} (${code})` : message;
-    return { kind: 'failure', outcome: { status: 'unreachable', reason: `cannot reach ${where}: ${reason}` }, notTls: false };
+    const why = code ? say`${NETWORK_REASONS[code] ?? shortTlsReason(message)} (${code})` : say`${message}`;
+    return { kind: 'failure', outcome: { status: 'unreachable', reason: say`cannot reach ${at}: ${why}` }, notTls: false };
   }
+}
+
+/** How a request is named in a reason: origin and path, never the query; the registry's text when it chose the URL. */
+function where(url: URL, fromRegistry: boolean): string | RegistryText {
+  const text = `${url.origin}${url.pathname}`;
+  return fromRegistry ? new RegistryText(text) : text;
+}
+
+/** The reason for a 401 that came from another origin than the one asked: its challenge is not followed. */
+function redirectedChallenge(request: string | Reason, answer: HttpAnswer, owner: string): Reason {
+  return say`${request} was redirected to ${new RegistryText(answer.url.origin)}, which asks for credentials; \
+they go only to ${owner}, as docker and containerd send them`;
+}
+
+/** Where a `Location` leads from `base`, when it is an http(s) URL. */
+function redirectTarget(location: string, base: URL): URL | undefined {
+  try {
+    const next = new URL(location, base);
+    return next.protocol === 'https:' || next.protocol === 'http:' ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+/** Drops a body unread: the connection is closed rather than drained, whatever its size. */
+async function discard(response: Response): Promise<string> {
+  await response.body?.cancel().catch(() => undefined);
+  return '';
+}
+
+/** The body as UTF-8 text, or undefined as soon as it proves longer than `limit` bytes (then the rest is not read). */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await discard(response);
+    return undefined;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** At most `limit` tasks at once; a finished task hands its slot straight to the next waiting one. */
@@ -593,13 +747,8 @@ function basicAuth(credential: LoginCredential): string {
   return `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`;
 }
 
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
-}
-
 /** OpenSSL's reason without its `80DC...:error:0A00010B:SSL routines:func:` prefix and source location. */
-function shortTlsReason(message: string): string {
-  const m = /SSL routines:[^:]*:([^:]+)/.exec(message);
-  return m ? m[1] : message;
+function shortTlsReason(message: RegistryText): RegistryText {
+  const m = /SSL routines:[^:]*:([^:]+)/.exec(message.text);
+  return m ? new RegistryText(m[1]) : message;
 }

@@ -1,10 +1,11 @@
-// The trust store of the login check. Node 20's built-in fetch takes no CA per request (that needs the undici package)
-// and reads its trust store once, at start. By default it trusts a copy of Mozilla's list bundled in the node binary,
+// The trust store of the login check. Its fetch (verifying-fetch.ts, over node:https) uses Node's default trust
+// store, which Node reads once, at start. By default it trusts a copy of Mozilla's list bundled in the node binary,
 // not the system's CAs. `--use-openssl-ca` switches it to OpenSSL's default store, and SSL_CERT_FILE points that store
 // at the system bundle: the first file that exists among the places Go's crypto/x509 (and so containerd) looks,
 // unless SSL_CERT_FILE is already set. NODE_EXTRA_CA_CERTS adds one PEM file (`--ca-file`) on top.
 // So the CLI runs the check in a child process of itself with this environment, once: `loginTlsReady` tells the
-// child that it already has it. Without a system bundle file the child keeps Node's bundled list.
+// child that it already has it. Without a system bundle file the child keeps Node's bundled list. Nothing here turns
+// verification off: NODE_TLS_REJECT_UNAUTHORIZED=0, passed on to the child, is ignored by that fetch.
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

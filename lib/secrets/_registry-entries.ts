@@ -1,7 +1,7 @@
 import { PLAIN_URL_PARSER, UrlParser } from '../go/url';
 import { requireObject } from '../input/values';
 import { DockerConfig } from '../docker/docker-config';
-import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson, sortByServer } from '../docker/payload';
+import { encodeDockerConfigJson, payloadSizeProblem, sortByServer } from '../docker/payload';
 import { DockerConfigEntry, validateRegistryCredentials } from '../docker/credentials';
 import { RegistrySecretCredentialsProps } from './registry-secret';
 
@@ -84,13 +84,10 @@ export class RegistryEntries {
       throw new Error(`${this.context}: server '${entry.server}' was added twice (first by ${SOURCE_NAMES[first]}, then by ` +
         `${SOURCE_NAMES[source]}); a Secret holds one entry per server: ${fix}`);
     }
-    const json = encodeDockerConfigJson([...this._entries, entry]);
-    const size = Buffer.byteLength(json, 'utf8');
-    if (size > MAX_SECRET_DATA_BYTES) {
-      throw new Error(`${this.context}, server '${entry.server}': the .dockerconfigjson payload would be ${size.toLocaleString('en-US')} bytes, ` +
-        `over the ${MAX_SECRET_DATA_BYTES.toLocaleString('en-US')}-byte limit the API server sets on a Secret's data; registry credentials ` +
-        'take a few kilobytes at most: check \'password\' (not shown), or split the registries over several Secrets');
-    }
+    const entries = [...this._entries, entry];
+    const sizeProblem = payloadSizeProblem(entries);
+    if (sizeProblem !== undefined) throw new Error(`${this.context}, server '${entry.server}': ${sizeProblem}`);
+    const json = encodeDockerConfigJson(entries);
     this._entries.push(entry);
     this._sources.set(entry.server, source);
     this._json = json;

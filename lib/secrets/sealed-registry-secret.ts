@@ -9,6 +9,7 @@ import { RegistryCredentials } from '../docker/credentials';
 import { SERVERS_ANNOTATION } from '../check/annotations';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_SECRET_TYPE } from '../docker/payload';
 import { RegistrySecretCredentialsProps, RegistrySecretBase } from './registry-secret';
+import { StabilityKey, readStabilityKey } from './_stability-key';
 import { sealValue, sealingAnnotations, sealingLabel } from './sealing';
 import { SealingCertificate } from './sealing-certificate';
 import { SealingScope } from './sealing-scope';
@@ -26,6 +27,17 @@ export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, Regi
    * @see https://github.com/bitnami-labs/sealed-secrets#scopes
    */
   readonly scope?: SealingScope;
+
+  /**
+   * A random secret of at least 32 bytes, written as 64 or more hex digits (`openssl rand -hex 32`) or as base64 (44 or
+   * more characters), from which the session key and the OAEP seed are derived instead of drawn: the same credentials,
+   * certificate and scope then seal to the same bytes on every synth, so a committed `dist/` only changes when they do.
+   * Keep it in the pipeline's secret store, never in git: anyone who has it can test guesses of the credentials against
+   * the ciphertext. It is never written to the output or to a message.
+   *
+   * @default - a random session key and seed on every synth, as kubeseal does
+   */
+  readonly stabilityKey?: string;
 }
 
 /**
@@ -37,7 +49,8 @@ export interface SealedRegistrySecretProps extends kplus.CommonSecretProps, Regi
  * is `ApiObject.of(this)`.
  *
  * The payload is sealed once per synth, when the chart is written, so `addRegistry` calls cost nothing; sealing is
- * randomized, so each new synth of the same credentials gives a different (equally valid) ciphertext.
+ * randomized, so each new synth of the same credentials gives a different (equally valid) ciphertext, unless a
+ * `stabilityKey` is given.
  *
  * @see https://github.com/bitnami-labs/sealed-secrets
  */
@@ -52,6 +65,7 @@ export class SealedRegistrySecret extends RegistrySecretBase {
   private readonly _entries: RegistryEntries;
   private readonly _certificate: SealingCertificate;
   private readonly _label: string;
+  private readonly _stabilityKey?: StabilityKey;
   private _version = 0;
   private _sealed?: { version: number; value: string };
 
@@ -64,6 +78,7 @@ export class SealedRegistrySecret extends RegistrySecretBase {
       throw new Error(`${context}: 'certificate' must be a SealingCertificate, got ${describeType(props.certificate)}; ` +
         "use SealingCertificate.fromFile('cert.pem') or SealingCertificate.fromPem(text)");
     }
+    const stabilityKey = props.stabilityKey === undefined ? undefined : readStabilityKey(props.stabilityKey, `${context}: 'stabilityKey'`);
     const sealingScope = requireEnum(props.scope ?? SealingScope.STRICT, 'scope', SealingScope, 'a SealingScope value', context);
     const namespace = checked.namespace;
     if (sealingScope !== SealingScope.CLUSTER_WIDE && !namespace) {
@@ -75,6 +90,7 @@ export class SealedRegistrySecret extends RegistrySecretBase {
     super(scope, id);
     this._entries = entries;
     this._certificate = props.certificate;
+    this._stabilityKey = stabilityKey;
     this.sealingScope = sealingScope;
 
     const annotations = { ...props.metadata?.annotations, ...sealingAnnotations(sealingScope) };
@@ -124,7 +140,8 @@ export class SealedRegistrySecret extends RegistrySecretBase {
   private _seal(): string {
     if (this._sealed?.version !== this._version) {
       const payload = Buffer.from(this._entries.toDockerConfigJson(), 'utf8');
-      this._sealed = { version: this._version, value: sealValue(payload, this._certificate.pem, this._label, this._certificate.source) };
+      this._sealed = { version: this._version, value: sealValue(payload, this._certificate.pem, this._label, this._certificate.source,
+        this._stabilityKey) };
     }
     return this._sealed.value;
   }

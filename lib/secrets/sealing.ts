@@ -7,9 +7,14 @@
  * label; the bytes are `uint16 big-endian length of the RSA part || RSA part || GCM ciphertext || 16-byte tag`,
  * written as standard base64.
  *
+ * The OAEP encoding is done here (RFC 8017 7.1.1, as Go's `rsa.EncryptOAEP`) and only the raw RSA operation by
+ * OpenSSL, because OpenSSL draws the OAEP seed itself and a stable seal must choose it (see `_stability-key.ts`).
+ * Random and stable seals share this one path; only where the session key and seed come from differs.
+ *
  * @see https://github.com/bitnami-labs/sealed-secrets#scopes
  */
-import { KeyObject, X509Certificate, constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { KeyObject, X509Certificate, constants, createCipheriv, createHash, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { SealingRandomness, StabilityKey } from './_stability-key';
 import { SealingScope } from './sealing-scope';
 
 /** The annotation that marks a SealedSecret namespace-wide. */
@@ -23,8 +28,10 @@ const SESSION_KEY_BYTES = 32;
 // Go's cipher.NewGCM uses the standard 12-byte nonce and 16-byte tag; the controller expects exactly these.
 const GCM_NONCE_BYTES = 12;
 const GCM_TAG_BYTES = 16;
+// sealed-secrets wraps with OAEP over SHA-256, for the label hash, the seed and MGF1 alike
+const HASH_BYTES = 32;
 // RSA-OAEP fits a message of at most k - 2*hLen - 2 bytes (RFC 8017 7.1.1): a 32-byte key needs k >= 98 bytes, 784 bits
-const MIN_RSA_BITS = (SESSION_KEY_BYTES + 2 * 32 + 2) * 8;
+const MIN_RSA_BITS = (SESSION_KEY_BYTES + 2 * HASH_BYTES + 2) * 8;
 
 const SCOPES = Object.values(SealingScope).map((s) => `'${s}'`).join(', ');
 
@@ -68,27 +75,73 @@ export function sealingAnnotations(scope: SealingScope): { [key: string]: string
 /**
  * Seals `plaintext` for the controller whose certificate (`kubeseal --fetch-cert` output) or RSA public key is
  * `certificatePem`, bound to `label` (see `sealingLabel`), and returns the base64 text for `spec.encryptedData`.
- * Every call draws a new session key, so sealing the same value twice gives different text.
+ * Without a stability key every call draws a new session key and seed, so sealing the same value twice gives different
+ * text; with one, the same value, label and public key give the same text every time.
  *
  * @param certificateSource names where the PEM came from (a file path) in error messages
+ * @param stabilityKey derives the session key and seed from what is sealed instead of drawing them
  */
-export function sealValue(plaintext: Buffer, certificatePem: string, label: string, certificateSource = 'certificatePem'): string {
+export function sealValue(plaintext: Buffer, certificatePem: string, label: string, certificateSource = 'certificatePem',
+  stabilityKey?: StabilityKey): string {
   const publicKey = sealingPublicKey(certificatePem, certificateSource);
-  const sessionKey = randomBytes(SESSION_KEY_BYTES);
+  const randomness = stabilityKey
+    ? stabilityKey.derive(label, publicKey.export({ type: 'spki', format: 'der' }), plaintext)
+    : { sessionKey: randomBytes(SESSION_KEY_BYTES), seed: randomBytes(HASH_BYTES) };
+  return hybridEncrypt(plaintext, publicKey, label, randomness).toString('base64');
+}
 
-  const wrappedKey = publicEncrypt({
-    key: publicKey,
-    padding: constants.RSA_PKCS1_OAEP_PADDING,
-    oaepHash: 'sha256',
-    oaepLabel: Buffer.from(label, 'utf8'),
-  }, sessionKey);
+/**
+ * sealed-secrets' `HybridEncrypt` with its two random reads given: the session key (its first read) and the OAEP seed
+ * (the second, inside `rsa.EncryptOAEP`). Go's code fed the same bytes writes the same output.
+ */
+export function hybridEncrypt(plaintext: Buffer, publicKey: KeyObject, label: string, randomness: SealingRandomness): Buffer {
+  const { sessionKey, seed } = randomness;
+  const k = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  // the encoded message starts with a zero byte, so as a number it is below the modulus, as raw RSA requires
+  const wrappedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, oaepEncode(sessionKey, label, k, seed));
 
   const cipher = createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(GCM_NONCE_BYTES), { authTagLength: GCM_TAG_BYTES });
   const encrypted = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 
   const length = Buffer.alloc(2);
   length.writeUInt16BE(wrappedKey.length);
-  return Buffer.concat([length, wrappedKey, encrypted]).toString('base64');
+  return Buffer.concat([length, wrappedKey, encrypted]);
+}
+
+/**
+ * EME-OAEP encoding with SHA-256 and MGF1-SHA-256 (RFC 8017 7.1.1 step 2): `0x00 || maskedSeed || maskedDB` for a
+ * modulus of `k` bytes, where `DB = SHA-256(label) || zeros || 0x01 || message`.
+ */
+function oaepEncode(message: Buffer, label: string, k: number, seed: Buffer): Buffer {
+  if (seed.length !== HASH_BYTES || message.length > k - 2 * HASH_BYTES - 2) {
+    throw new Error(`sealing: rsa-oaep cannot wrap ${message.length} bytes with a ${seed.length}-byte seed in a ${k * 8}-bit key`);
+  }
+  const db = Buffer.alloc(k - HASH_BYTES - 1);
+  sha256(Buffer.from(label, 'utf8')).copy(db, 0);
+  db[db.length - message.length - 1] = 0x01;
+  message.copy(db, db.length - message.length);
+  const maskedDb = xor(db, mgf1(seed, db.length));
+  const maskedSeed = xor(seed, mgf1(maskedDb, HASH_BYTES));
+  return Buffer.concat([Buffer.alloc(1), maskedSeed, maskedDb]);
+}
+
+/** MGF1 with SHA-256 (RFC 8017 B.2.1): SHA-256(seed || counter) for counter 0, 1, ..., cut to `length` bytes. */
+function mgf1(seed: Buffer, length: number): Buffer {
+  const blocks: Buffer[] = [];
+  const counter = Buffer.alloc(4);
+  for (let i = 0; i * HASH_BYTES < length; i++) {
+    counter.writeUInt32BE(i);
+    blocks.push(sha256(Buffer.concat([seed, counter])));
+  }
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
+function sha256(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function xor(a: Buffer, b: Buffer): Buffer {
+  return Buffer.from(a.map((byte, i) => byte ^ b[i]));
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;

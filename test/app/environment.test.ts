@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +58,23 @@ describe('AppEnvironmentVariables.read', () => {
   });
 });
 
+describe('AppEnvironmentVariables.read over the 1 MiB limit on a Secret\'s data', () => {
+  it.each(['REGISTRY_USERNAME', 'REGISTRY_PASSWORD', 'REGISTRY_EMAIL'])('fails when %s is 1 MiB, naming that variable', (name) => {
+    const huge = `FAKE-${name}-`.padEnd(1024 * 1024, 'x');
+    const env = { REGISTRY_USERNAME: 'robot', REGISTRY_PASSWORD: FAKE, REGISTRY_EMAIL: 'robot@example.com', [name]: huge };
+    let message = '';
+    try {
+      AppEnvironmentVariables.read(env);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(new RegExp('^environment variables REGISTRY_\\*: the .dockerconfigjson payload would be [\\d,]+ bytes, over the ' +
+      `1,048,576-byte limit .*; the largest field is environment variable ${name} \\(1,048,576 bytes, value not shown\\), and registry ` +
+      'credentials take a few kilobytes at most: check that value$'));
+    expect(message).not.toContain('FAKE');
+  });
+});
+
 describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and SEALED_SECRETS_CERT', () => {
   let dockerDir: string;
   let keys: SealingKeys;
@@ -103,6 +121,29 @@ describe('AppEnvironmentVariables.read with DOCKER_CONFIG, REGISTRY_SERVERS and 
     const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps' });
     expect(chartProps.namespace).toBe('apps');
     expect(chartProps.sealingCertificate?.source).toBe(`certificate file '${keys.certPath}'`);
+  });
+
+  it('reads SEALED_SECRETS_STABILITY_KEY with SEALED_SECRETS_CERT', () => {
+    const key = randomBytes(32).toString('hex');
+    const { chartProps } = AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps', SEALED_SECRETS_STABILITY_KEY: key });
+    expect(chartProps.stabilityKey === key).toBe(true);
+  });
+
+  it('fails when SEALED_SECRETS_STABILITY_KEY is too short, naming it without quoting it', () => {
+    const short = randomBytes(31).toString('hex');
+    let message = '';
+    try {
+      AppEnvironmentVariables.read({ SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps', SEALED_SECRETS_STABILITY_KEY: short });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^environment variable SEALED_SECRETS_STABILITY_KEY is too short: 62 hex digits \(31 bytes\), expected/);
+    expect(message).not.toContain(short);
+  });
+
+  it('fails when SEALED_SECRETS_STABILITY_KEY is set without SEALED_SECRETS_CERT', () => {
+    expect(() => AppEnvironmentVariables.read({ SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') }))
+      .toThrow(/^environment variable SEALED_SECRETS_STABILITY_KEY is set, but SEALED_SECRETS_CERT is not; .* or unset SEALED_SECRETS_STABILITY_KEY$/);
   });
 
   it('fails when SEALED_SECRETS_CERT is set without NAMESPACE', () => {

@@ -1,11 +1,13 @@
 // Runs the default app the way cdk8s.yaml does, in a child process, and reads what it wrote. Never imports main.ts.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSealingKeys, unseal } from '../support/sealed-secrets';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlDockerRegistrySecret } from '../support/kubectl';
+import { SealingKeys, createSealingKeys, unseal } from '../support/sealed-secrets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FAKE = 'FAKE-main-pw-never-printed';
@@ -83,6 +85,67 @@ describe('main.ts', () => {
     } finally {
       keys.close();
     }
+  });
+
+  describe('with SEALED_SECRETS_STABILITY_KEY', () => {
+    let keys: SealingKeys;
+    beforeAll(() => {
+      keys = createSealingKeys();
+    });
+    afterAll(() => keys?.close());
+
+    const KEY = randomBytes(32).toString('hex');
+    const sealedEnv = (extra: { [name: string]: string } = {}): { [name: string]: string } => ({ REGISTRY_SERVER: 'ghcr.io',
+      REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: FAKE, IMAGE: 'ghcr.io/jane/app:v1', NAMESPACE: 'apps', SEALED_SECRETS_CERT: keys.certPath,
+      SEALED_SECRETS_STABILITY_KEY: KEY, ...extra });
+    /** Every file of dist/, by name. */
+    const distOf = (outdir: string): { [file: string]: string } =>
+      Object.fromEntries(fs.readdirSync(outdir).sort().map((f) => [f, fs.readFileSync(path.join(outdir, f), 'latin1')]));
+    const sealedValueOf = (outdir: string): string =>
+      Yaml.load(path.join(outdir, 'private-registry.k8s.yaml'))[0].spec.encryptedData['.dockerconfigjson'];
+    /** The key and the password in every form they could be written in. */
+    const forbidden = (key: string): string[] => [key, Buffer.from(key, 'hex').toString('base64').slice(0, 40), FAKE,
+      Buffer.from(FAKE).toString('base64').slice(0, 20), Buffer.from(`jane:${FAKE}`).toString('base64')];
+
+    it('writes byte-identical dist/ files on two runs, which the controller opens to kubectl\'s payload, and prints nothing secret', () => {
+      const [first, second] = [runApp(sealedEnv()), runApp(sealedEnv())];
+      for (const r of [first, second]) {
+        expect(r.status).toBe(0);
+        expect(r.stderr).toBe('');
+        for (const secret of forbidden(KEY)) {
+          expect((r.stdout + r.stderr).includes(secret)).toBe(false);
+          expect(Object.values(distOf(r.outdir)).join('\n').includes(secret)).toBe(false);
+        }
+      }
+      expect(Object.keys(distOf(first.outdir))).toEqual(['private-registry.k8s.yaml']);
+      expect(distOf(second.outdir)).toEqual(distOf(first.outdir));
+      const kubectl = kubectlDockerRegistrySecret({ name: 'myregcred', namespace: 'apps', server: 'ghcr.io', username: 'jane', password: FAKE });
+      expect(unseal(sealedValueOf(first.outdir), 'apps/myregcred', keys.privateKey)
+        === Buffer.from(kubectl.data['.dockerconfigjson'], 'base64').toString('utf8')).toBe(true);
+    }, 120_000);
+
+    it('seals anew when the password or the key changes, and randomly without a key', () => {
+      const values = [sealedEnv(), sealedEnv({ REGISTRY_PASSWORD: `${FAKE}-2` }),
+        sealedEnv({ SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') }),
+        sealedEnv({ SEALED_SECRETS_STABILITY_KEY: '' }), sealedEnv({ SEALED_SECRETS_STABILITY_KEY: '' })].map((env) => {
+        const r = runApp(env);
+        expect(r.status).toBe(0);
+        return sealedValueOf(r.outdir);
+      });
+      expect(new Set(values).size).toBe(values.length);
+    }, 180_000);
+
+    it('fails when the key is weak, naming SEALED_SECRETS_STABILITY_KEY in one line, without the key, writing nothing', () => {
+      for (const weak of [randomBytes(16).toString('hex'), 'not-a-key', '0'.repeat(64)]) {
+        const r = runApp(sealedEnv({ SEALED_SECRETS_STABILITY_KEY: weak }));
+        expect(r.status).toBe(1);
+        expect(r.stderr.trim()).toMatch(/^error: environment variable SEALED_SECRETS_STABILITY_KEY (is too short|is neither hex nor base64|is not random)/);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        if (weak.length > 10) expect(r.stderr + r.stdout).not.toContain(weak.slice(0, 16));
+        expect(r.stderr + r.stdout).not.toContain(FAKE);
+        expect(fs.readdirSync(r.outdir)).toEqual([]);
+      }
+    }, 120_000);
   });
 
   it('with DOCKER_CONFIG and REGISTRY_SERVERS, takes the credentials from docker\'s config.json', () => {

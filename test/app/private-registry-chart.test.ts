@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppEnvironmentVariables } from '../../app/environment';
 import { PrivateRegistryChart } from '../../app/private-registry-chart';
+import { createSealingKeys, unseal } from '../support/sealed-secrets';
 
 describe('PrivateRegistryChart (the default app)', () => {
   it('reproduces the seed: Secret myregcred and Pod private-reg pulling janedoe/jdoe-private:v1 through it', () => {
@@ -25,5 +27,21 @@ describe('PrivateRegistryChart (the default app)', () => {
     const objects = Testing.synth(chart);
     expect(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([['Secret', 'cred', 'team-a'], ['Pod', 'app', 'team-a']]);
     expect(objects[1].spec.containers[0].image).toBe('jane/app:1');
+  });
+
+  it('passes SEALED_SECRETS_STABILITY_KEY to the SealedSecret: two apps seal the same, which opens to the credentials', () => {
+    const keys = createSealingKeys();
+    try {
+      const env = { SEALED_SECRETS_CERT: keys.certPath, NAMESPACE: 'apps', SEALED_SECRETS_STABILITY_KEY: randomBytes(32).toString('hex') };
+      const sealedOnce = (): any => Testing.synth(new PrivateRegistryChart(Testing.app(), 'private-registry',
+        AppEnvironmentVariables.read(env).chartProps))[0];
+      const [first, second] = [sealedOnce(), sealedOnce()];
+      expect(first.kind).toBe('SealedSecret');
+      expect(second).toEqual(first);
+      const payload = JSON.parse(unseal(first.spec.encryptedData['.dockerconfigjson'], 'apps/myregcred', keys.privateKey));
+      expect(payload.auths['https://index.docker.io/v1/'].username).toBe('janedoe');
+    } finally {
+      keys.close();
+    }
   });
 });

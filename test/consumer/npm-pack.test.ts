@@ -99,6 +99,7 @@ describe('the published package', () => {
     expect(packedFiles).toContain('build/lib/index.js');
     expect(packedFiles).toContain('build/lib/index.d.ts');
     expect(packedFiles).toContain('.jsii');
+    expect(packedFiles).toContain('LICENSE');
     expect(packedFiles.filter((f) => !/^build\/lib\/.*\.(js|d\.ts)$|^(package\.json|README\.md|LICENSE|\.jsii)$/.test(f))).toEqual([]);
     // the command line's entry point is the one main that belongs in the package
     expect(packedFiles.filter((f) => /environment|private-registry-chart|main\./.test(f))).toEqual(['build/lib/cli/main.d.ts', 'build/lib/cli/main.js']);

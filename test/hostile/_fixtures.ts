@@ -2,6 +2,7 @@
 // disk, and a temp folder per test file that also becomes TMPDIR, so that whatever the code under test leaves in
 // $TMPDIR is removed with it.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,21 @@ export const WRONG_TYPES: readonly WrongType[] = [
   { title: 'a symbol', make: (s) => Symbol(s) },
   { title: 'a function', make: (s) => () => s },
 ];
+
+/** Stability keys that must be refused, each with what the refusal must say; every one is a secret that no message may quote. */
+export const WEAK_STABILITY_KEYS: readonly { title: string; value: string; says: RegExp }[] = (() => {
+  const hex = randomBytes(32).toString('hex');
+  return [
+    { title: '31 random bytes in hex', value: randomBytes(31).toString('hex'), says: /too short|at least 32 bytes/ },
+    { title: '63 hex digits (one lost in copying)', value: hex.slice(1), says: /odd number|hex digits/ },
+    { title: 'base64 of 24 random bytes', value: randomBytes(24).toString('base64'), says: /too short|at least 32 bytes/ },
+    { title: 'a passphrase', value: `${fake('stability-passphrase')} and more words`, says: /hex|base64/ },
+    { title: 'hex with a space in the middle', value: `${hex.slice(0, 32)} ${hex.slice(32)}`, says: /hex|base64/ },
+    { title: 'hex with a non-ASCII letter', value: `${hex}\u00e9`, says: /hex|base64/ },
+    { title: '64 zeros', value: '0'.repeat(64), says: /not random/ },
+    { title: 'a short pattern repeated', value: 'c0ffee'.repeat(11), says: /not random/ },
+  ];
+})();
 
 /** What a wrong type must be told: what it should be, and what it is. */
 export const TYPE_MESSAGE = [/must be a string/, /got /];

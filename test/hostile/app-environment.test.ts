@@ -3,6 +3,7 @@
 // of this file. A refusal must exit 1 with one `error: ...` line on stderr that names the variable to change, print no
 // secret in any form, write nothing to the outdir, and leave no process of its group behind.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
@@ -11,7 +12,8 @@ import { AppEnvironmentVariables } from '../../app/environment';
 import { parseImageReference } from '../../lib/kubelet/image-reference';
 import { leaksIn, looksRaw, redact, report } from './_expect';
 import {
-  ChildResult, PemFiles, ROOT, UNICODE_MESSAGE, fake, killGroup, makePems, pemBodyLines, processGroupMembers, runChild, useTempRoot, writeHelper,
+  ChildResult, PemFiles, ROOT, UNICODE_MESSAGE, WEAK_STABILITY_KEYS, fake, killGroup, makePems, pemBodyLines, processGroupMembers, runChild,
+  useTempRoot, writeHelper,
 } from './_fixtures';
 
 const tmp = useTempRoot('app');
@@ -23,6 +25,7 @@ const SECRETS = [PASSWORD, PASTED, HELPER_SECRET];
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 // a pull secret that covers the default image, so that only the variable under test is wrong
 const CREDS = { REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: PASSWORD };
+const GOOD_KEY = randomBytes(32).toString('hex');
 
 let bin: string;
 let pems: PemFiles;
@@ -207,6 +210,14 @@ const CASES: AppCase[] = [
   { title: 'SEALED_SECRETS_CERT names an EC certificate', env: () => ({ ...CREDS, NAMESPACE: 'apps', SEALED_SECRETS_CERT: pems.ecCert }),
     names: /SEALED_SECRETS_CERT/ },
   { title: 'SEALED_SECRETS_CERT is set without NAMESPACE', env: () => ({ ...CREDS, SEALED_SECRETS_CERT: pems.good }), names: /NAMESPACE/ },
+  // SEALED_SECRETS_STABILITY_KEY
+  ...WEAK_STABILITY_KEYS.filter((k) => !/non-ASCII|pattern|base64/.test(k.title)).map((k) => ({
+    title: `SEALED_SECRETS_STABILITY_KEY is ${k.title}`, env: () => ({ ...CREDS, NAMESPACE: 'apps', SEALED_SECRETS_CERT: pems.good,
+      SEALED_SECRETS_STABILITY_KEY: k.value }), names: /SEALED_SECRETS_STABILITY_KEY/, says: [k.says], secrets: [k.value] })),
+  { title: 'SEALED_SECRETS_STABILITY_KEY is set without SEALED_SECRETS_CERT', env: () => ({ ...CREDS, SEALED_SECRETS_STABILITY_KEY: GOOD_KEY }),
+    names: /SEALED_SECRETS_STABILITY_KEY/, says: [/SEALED_SECRETS_CERT/], secrets: [GOOD_KEY] },
+  { title: 'SEALED_SECRETS_STABILITY_KEY is not valid UTF-8', env: () => ({ ...CREDS, NAMESPACE: 'apps', SEALED_SECRETS_CERT: pems.good }),
+    raw: { SEALED_SECRETS_STABILITY_KEY: `${GOOD_KEY}\\0377` }, names: /SEALED_SECRETS_STABILITY_KEY/, says: UNICODE_MESSAGE, secrets: [GOOD_KEY] },
 ];
 
 describe('the default app refuses bad environment variables, naming the variable', () => {
@@ -266,6 +277,13 @@ describe('the default app accepts valid input at the limits', () => {
   it('takes REGISTRY_SERVERS with spaces around the commas', async () => {
     await accepted({ DOCKER_CONFIG: dockerDirs.good, REGISTRY_SERVERS: ' https://index.docker.io/v1/ , ' }, (o) => expect(o[0].kind).toBe('Secret'));
   });
+  it('takes SEALED_SECRETS_STABILITY_KEY as base64 with the newline a secret file ends with, and seals the same twice', async () => {
+    const env = { ...CREDS, NAMESPACE: 'apps', SEALED_SECRETS_CERT: pems.good,
+      SEALED_SECRETS_STABILITY_KEY: `${randomBytes(48).toString('base64')}\n` };
+    const values: string[] = [];
+    for (let i = 0; i < 2; i++) await accepted(env, (o) => values.push(o[0].spec.encryptedData['.dockerconfigjson']));
+    expect(values[1]).toBe(values[0]);
+  }, 130_000);
   it('takes a password with every character JSON, YAML and the shell treat specially', async () => {
     const password = `${PASSWORD}"\\'$\`<>&:\t#{}[]|*!%@ äöü 🔑`;
     await accepted({ REGISTRY_USERNAME: 'jane', REGISTRY_PASSWORD: password }, (o) => {

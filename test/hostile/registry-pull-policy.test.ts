@@ -2,13 +2,16 @@
 // 'registries'), a second policy over the same objects, and objects in scope that the policy cannot serve. The judge
 // (./_expect) checks that each message names the field, is one line, quotes no secret in any form, and that a refused
 // constructor left nothing in the tree.
+import { randomBytes } from 'node:crypto';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { describe, it } from 'vitest';
 import { DockerConfig, PrivateRegistrySecret, RegistryPullPolicy, RegistryPullPolicyProps } from '../../lib';
 import { expectAccepted, expectAcceptedOrRefused, expectRefused } from './_expect';
-import { BAD_NAMESPACES, LONE_SURROGATES, NAME_MESSAGE, TYPE_MESSAGE, UNICODE_MESSAGE, WRONG_TYPES, fake, useTempRoot } from './_fixtures';
+import {
+  BAD_NAMESPACES, LONE_SURROGATES, NAME_MESSAGE, TYPE_MESSAGE, UNICODE_MESSAGE, WEAK_STABILITY_KEYS, WRONG_TYPES, fake, useTempRoot,
+} from './_fixtures';
 
 useTempRoot('policy');
 
@@ -155,6 +158,18 @@ describe('RegistryPullPolicy: the other props', () => {
       refuseProps({ sealingCertificate: t.make('cert.pem') }, /'sealingCertificate'/, { says: [/SealingCertificate\.fromFile/] });
     });
   }
+  for (const t of WRONG_TYPES) {
+    it(`fails when 'stabilityKey' is ${t.title}`, () => {
+      refuseProps({ stabilityKey: t.make(randomBytes(32).toString('hex')) }, /'stabilityKey'/, { says: TYPE_MESSAGE });
+    });
+  }
+  for (const k of WEAK_STABILITY_KEYS) {
+    it(`fails when 'stabilityKey' is ${k.title}`, () => refuseProps({ stabilityKey: k.value }, /'stabilityKey'/, { says: [k.says], secrets: [k.value] }));
+  }
+  it('fails when a good \'stabilityKey\' is given without \'sealingCertificate\'', () => {
+    const key = randomBytes(32).toString('hex');
+    refuseProps({ stabilityKey: key }, /'stabilityKey'/, { says: [/sealingCertificate/], secrets: [key] });
+  });
   for (const value of ['yes', 1, 'true']) {
     it(`fails when 'appendHash' is ${JSON.stringify(value)}`, () => {
       refuseProps({ appendHash: value }, /'appendHash'/, { says: [/true or false/] });

@@ -1,13 +1,15 @@
 // Hostile input to SealingCertificate and SealedRegistrySecret: certificates openssl makes wrong on purpose (512-bit
 // RSA, EC, expired, a private key pasted by mistake), wrong types, and the same credential classes as the plain Secret.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SealedRegistrySecret, SealedRegistrySecretProps, SealingCertificate, SealingScope } from '../../lib';
 import { expectRefused, redact, report } from './_expect';
 import {
-  BAD_NAMESPACES, NAME_MESSAGE, PemFiles, TYPE_MESSAGE, UNICODE_MESSAGE, fake, makePems, newChart, pemBodyLines, runNodeScript, synth, useTempRoot,
+  BAD_NAMESPACES, NAME_MESSAGE, PemFiles, TYPE_MESSAGE, UNICODE_MESSAGE, WEAK_STABILITY_KEYS, WRONG_TYPES, fake, makePems, newChart, pemBodyLines,
+  runNodeScript, synth, useTempRoot,
 } from './_fixtures';
 
 const tmp = useTempRoot('sealed');
@@ -145,6 +147,21 @@ describe('SealedRegistrySecret refuses what the plain Secret refuses', () => {
     expectRefused(() => new SealedRegistrySecret(chart, 'regcred', undefined as any), { names: /props|'certificate'/, scope: chart });
   });
   it('fails when \'metadata.name\' is a number', () => refuse({ metadata: { name: 42, namespace: 'apps' } }, /metadata\.name/, { says: TYPE_MESSAGE }));
+});
+
+describe('SealedRegistrySecret refuses a stabilityKey that is not a random key of 32 bytes or more, quoting none of it', () => {
+  for (const k of WEAK_STABILITY_KEYS) {
+    it(`fails when 'stabilityKey' is ${k.title}`, () => refuse({ stabilityKey: k.value }, /'stabilityKey'/, { says: [k.says], secrets: [k.value] }));
+  }
+  for (const t of WRONG_TYPES) {
+    it(`fails when 'stabilityKey' is ${t.title}`, () => {
+      const key = randomBytes(32).toString('hex');
+      refuse({ stabilityKey: t.make(key) }, /'stabilityKey'/, { says: TYPE_MESSAGE, secrets: [key] });
+    });
+  }
+  it('fails when \'stabilityKey\' is a Buffer of 32 random bytes (the text is wanted)', () => {
+    refuse({ stabilityKey: randomBytes(32) }, /'stabilityKey'/, { says: TYPE_MESSAGE });
+  });
 });
 
 describe('SealedRegistrySecret refuses a namespace the API server would refuse (it is also sealed into the value)', () => {

@@ -2,6 +2,7 @@
 // synthesized to disk by App.synth() and read back. kubectl judges the secrets' bytes and names, the Kubernetes schema
 // every object, the pull-check plugin the whole output, and a plain synth of the same Include the objects that must not
 // change.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -381,6 +382,58 @@ describe('sealingCertificate', () => {
     vendoredApp({ sealingCertificate: SealingCertificate.fromFile(keys.certPath) })(app);
     expect(() => app.synthYaml())
       .toThrow(/objects without a namespace \(Pod standalone\) need the policy's pull secret, but a SealedSecret with strict scope/);
+  });
+});
+
+describe('sealingCertificate with a stabilityKey', () => {
+  const KEY = randomBytes(32).toString('base64');
+  let keys: SealingKeys;
+  beforeAll(() => {
+    keys = createSealingKeys();
+  });
+  afterAll(() => keys?.close());
+
+  function sealedApp(props: Partial<RegistryPullPolicyProps>): Output {
+    return synthToDisk((app) => {
+      const chart = new Chart(app, 'vendored');
+      new Include(chart, 'manifests', { url: FIXTURE });
+      new RegistryPullPolicy(app, 'pull-policy', { registries: [GHCR, REGISTRY], publicImages: [...PUBLIC, 'ghcr.io/acme/standalone'],
+        sealingCertificate: SealingCertificate.fromFile(keys.certPath), stabilityKey: KEY, ...props });
+    });
+  }
+
+  it('writes byte-identical files on every synth, whose secrets the controller opens to kubectl\'s payload', () => {
+    const [first, second] = [sealedApp({}), sealedApp({})];
+    expect(second.files).toEqual(first.files);
+    const shop = first.all.find((o) => o.kind === 'SealedSecret' && o.metadata.namespace === 'shop');
+    const kubectl = kubectlDockerRegistrySecret({ name: 'regcred', namespace: 'shop', ...GHCR });
+    expect(unseal(shop.spec.encryptedData['.dockerconfigjson'], 'shop/regcred', keys.privateKey)
+      === Buffer.from(kubectl.data['.dockerconfigjson'], 'base64').toString('utf8')).toBe(true);
+    const text = Object.values(first.files).join('\n');
+    expect(text.includes(KEY) || PASSWORDS.some((p) => text.includes(p))).toBe(false);
+  });
+
+  it('seals anew only the namespace whose credentials changed', () => {
+    const sealedByNamespace = (o: Output): Map<string, string> => new Map(o.all.filter((x) => x.kind === 'SealedSecret')
+      .map((x) => [x.metadata.namespace, x.spec.encryptedData['.dockerconfigjson']]));
+    const before = sealedByNamespace(sealedApp({}));
+    const after = sealedByNamespace(sealedApp({ registries: [GHCR, { ...REGISTRY, password: `${REGISTRY.password}-rotated` }] }));
+    expect(after.get('shop')).toBe(before.get('shop'));
+    expect(after.get('payments')).not.toBe(before.get('payments'));
+    const otherKey = sealedByNamespace(sealedApp({ stabilityKey: randomBytes(32).toString('hex') }));
+    for (const [namespace, value] of before) expect(otherKey.get(namespace), namespace).not.toBe(value);
+  });
+
+  it('fails when the key is given without sealingCertificate, or is too short, naming \'stabilityKey\'', () => {
+    const chart = Testing.chart();
+    expect(errorMessage(() => new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], stabilityKey: KEY })))
+      .toMatch(/^RegistryPullPolicy 'pull-policy': 'stabilityKey' is given without 'sealingCertificate'/);
+    const short = randomBytes(20).toString('hex');
+    const message = errorMessage(() => new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], stabilityKey: short,
+      sealingCertificate: SealingCertificate.fromFile(keys.certPath) }));
+    expect(message).toMatch(/^RegistryPullPolicy 'pull-policy': 'stabilityKey' is too short: 40 hex digits \(20 bytes\)/);
+    expect(message).not.toContain(short);
+    expect(chart.node.children).toHaveLength(0);
   });
 });
 

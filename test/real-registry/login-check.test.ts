@@ -314,6 +314,20 @@ describe('the login check over HTTPS with a CA of our own', () => {
     expectNoSecrets([result], [right]);
   });
 
+  test('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn the check off, as docker ignores it; --ca-file still works under it', async () => {
+    const env = { ...baseEnv, NODE_TLS_REJECT_UNAUTHORIZED: '0' };
+    const [refused] = await checkLoginsInChild([target(registry.host, 'team/app', 'v1', [right])], {}, env);
+    expect(refused.status).toBe('tls error');
+    expect(refused.detail).toMatch(/pass the registry's CA with --ca-file$/);
+    const tls = loginTlsEnvironment(ca.ca, env);
+    try {
+      const [trusted] = await checkLoginsInChild([target(registry.host, 'team/app', 'v1', [right])], {}, tls.env);
+      expect(trusted.status).toBe('ok');
+    } finally {
+      tls.cleanup();
+    }
+  });
+
   test('with the environment for --ca-file it is ok', async () => {
     const tls = loginTlsEnvironment(ca.ca, baseEnv);
     try {

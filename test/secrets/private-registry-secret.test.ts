@@ -120,3 +120,29 @@ describe('PrivateRegistrySecret', () => {
     });
   });
 });
+
+describe('the 1 MiB limit on a Secret\'s data names the field that is too large', () => {
+  const MiB = 1024 * 1024;
+  const BASE = { server: 'ghcr.io', username: 'robot', password: FAKE, email: 'robot@example.com' };
+  for (const field of ['username', 'password', 'email'] as const) {
+    it(`fails when a 1 MiB ${field} makes the payload too large, naming '${field}' and not its value`, () => {
+      const huge = `FAKE-${field}-`.padEnd(MiB, 'x');
+      const message = errorMessage(() => new PrivateRegistrySecret(Testing.chart(), 'regcred', { ...BASE, [field]: huge }));
+      expect(message).toMatch(new RegExp('^PrivateRegistrySecret \'regcred\', server \'ghcr.io\': the .dockerconfigjson payload would be [\\d,]+ ' +
+        `bytes, over the 1,048,576-byte limit the API server sets on a Secret's data; the largest field is '${field}' of server "ghcr.io" ` +
+        '\\(1,048,576 bytes, value not shown\\), and registry credentials take a few kilobytes at most: check that value$'));
+      expect(message).not.toContain(`FAKE-${field}`);
+      expect(message).not.toContain(FAKE);
+    });
+  }
+
+  it('fails when many fair-sized registries add up, saying to split them', () => {
+    const secret = new PrivateRegistrySecret(Testing.chart(), 'regcred', { ...BASE, password: `${FAKE}-`.padEnd(200_000, 'x') });
+    secret.addRegistry({ server: 'quay.io', username: 'robot', password: `${FAKE}-`.padEnd(200_000, 'y') });
+    const message = errorMessage(() => secret.addRegistry({ server: 'docker.io', username: 'robot', password: `${FAKE}-`.padEnd(200_000, 'z') }));
+    expect(message).toMatch(new RegExp('^PrivateRegistrySecret \'regcred\', server \'docker.io\': the .dockerconfigjson payload would be [\\d,]+ ' +
+      'bytes, .*; no one field makes it \\(the largest is \'password\' of server "(ghcr|quay|docker).io" \\(200,000 bytes, value not shown\\)\\): ' +
+      'split the 3 registries over several Secrets$'));
+    expect(message).not.toContain(FAKE);
+  });
+});

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { App, ApiObject, Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivatePod, PrivateRegistrySecret, SealedRegistrySecret, SealedRegistrySecretProps, SealingCertificate, SealingScope } from '../../lib';
@@ -183,6 +185,78 @@ describe('SealedRegistrySecret', () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('SealedRegistrySecret with a stabilityKey', () => {
+  const KEY = randomBytes(32).toString('hex');
+
+  /** The SealedSecret of a new app each time, as a new `cdk8s synth` makes one. */
+  function sealedIn(extra: Partial<SealedRegistrySecretProps> = {}): any {
+    const chart = new Chart(Testing.app(), 'sealed');
+    new SealedRegistrySecret(chart, 'regcred', props({ stabilityKey: KEY, ...extra }));
+    return sealedOf(chart);
+  }
+  const valueOf = (sealed: any): string => sealed.spec.encryptedData['.dockerconfigjson'];
+
+  it('seals the same credentials to the same manifest in every new app, which opens to kubectl\'s payload', () => {
+    const [first, second] = [sealedIn(), sealedIn()];
+    expect(second).toEqual(first);
+    expect(unseal(valueOf(first), 'apps/regcred')).toBe(kubectlPayload());
+  });
+
+  it('is stable for every scope, each under its own label', () => {
+    for (const [scope, label] of [[SealingScope.NAMESPACE_WIDE, 'apps'], [SealingScope.CLUSTER_WIDE, '']] as const) {
+      const value = valueOf(sealedIn({ scope }));
+      expect(valueOf(sealedIn({ scope })), scope).toBe(value);
+      expect(unseal(value, label), scope).toBe(kubectlPayload());
+    }
+  });
+
+  it('seals anew when the password, the name, the namespace, the scope or the key changes', () => {
+    const base = valueOf(sealedIn());
+    const variants: [string, Partial<SealedRegistrySecretProps>][] = [
+      ['password', { password: `${PASSWORD}2` }],
+      ['username', { username: 'robot2' }],
+      ['name', { metadata: { name: 'regcred2', namespace: 'apps' } }],
+      ['namespace', { metadata: { name: 'regcred', namespace: 'apps2' } }],
+      ['scope', { scope: SealingScope.NAMESPACE_WIDE }],
+      ['key', { stabilityKey: randomBytes(32).toString('hex') }],
+    ];
+    const values = variants.map(([, extra]) => valueOf(sealedIn(extra)));
+    expect(new Set([base, ...values]).size).toBe(variants.length + 1);
+  });
+
+  it('seals anew when a registry is added, and stays stable with it', () => {
+    const withTwo = (): string => {
+      const chart = new Chart(Testing.app(), 'sealed');
+      const secret = new SealedRegistrySecret(chart, 'regcred', props({ stabilityKey: KEY }));
+      secret.addRegistry({ server: 'quay.io', username: 'q', password: 'FAKE-3' });
+      return valueOf(sealedOf(chart));
+    };
+    expect(withTwo()).toBe(withTwo());
+    expect(withTwo()).not.toBe(valueOf(sealedIn()));
+  });
+
+  it('without a key, two apps seal differently, as kubeseal does', () => {
+    expect(valueOf(sealedIn({ stabilityKey: undefined }))).not.toBe(valueOf(sealedIn({ stabilityKey: undefined })));
+  });
+
+  it('keeps the key out of the manifest, the construct tree and the construct itself', () => {
+    const chart = new Chart(Testing.app(), 'sealed');
+    const secret = new SealedRegistrySecret(chart, 'regcred', props({ stabilityKey: KEY }));
+    const everything = [JSON.stringify(Testing.synth(chart)), inspect(secret, { depth: 8, showHidden: true }),
+      JSON.stringify(secret.node.metadata), inspect(chart.node.findAll().map((c) => c.node.metadata), { depth: 8 })].join('\n');
+    for (const form of [KEY, Buffer.from(KEY, 'hex').toString('base64').slice(0, 40)]) expect(everything.includes(form)).toBe(false);
+  });
+
+  it('fails when the key is too short, naming \'stabilityKey\' without quoting it, and leaves nothing behind', () => {
+    const chart = Testing.chart();
+    const short = randomBytes(16).toString('hex');
+    const message = errorMessage(() => new SealedRegistrySecret(chart, 'regcred', props({ stabilityKey: short })));
+    expect(message).toMatch(/^SealedRegistrySecret 'regcred': 'stabilityKey' is too short: 32 hex digits \(16 bytes\), expected a random key of at least 32 bytes/);
+    expect(message).not.toContain(short);
+    expect(chart.node.children).toHaveLength(0);
   });
 });
 

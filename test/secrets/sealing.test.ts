@@ -1,13 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import {
-  KeyObject, X509Certificate, constants, createDecipheriv, createPublicKey, generateKeyPairSync, privateDecrypt,
+  KeyObject, X509Certificate, constants, createDecipheriv, createHash, createPublicKey, generateKeyPairSync, privateDecrypt, randomBytes,
 } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealValue, sealingAnnotations, sealingLabel } from '../../lib/secrets/sealing';
+import { hybridEncrypt, sealValue, sealingAnnotations, sealingLabel } from '../../lib/secrets/sealing';
 import { SealingScope } from '../../lib/secrets/sealing-scope';
+import { readStabilityKey } from '../../lib/secrets/_stability-key';
+import { GoSealedSecrets, buildGoSealedSecrets } from '../support/sealed-secrets';
 
 const OPENSSL = '/usr/bin/openssl';
 const NAMESPACE = 'apps';
@@ -23,6 +26,8 @@ let rsaPublicKeyPem: string;
 let ecCertPem: string;
 let ecPublicKeyPem: string;
 let expiredCertPem: string;
+let otherCertPem: string;
+let go: GoSealedSecrets;
 
 function openssl(...args: string[]): Buffer {
   return execFileSync(OPENSSL, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,11 +87,27 @@ beforeAll(() => {
   openssl('ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'old.csr', '-out', 'expired.pem',
     '-startdate', '20000101000000Z', '-enddate', '20010101000000Z', '-notext');
   expiredCertPem = readFileSync(join(dir, 'expired.pem'), 'utf8');
-});
+
+  // another controller: a second key pair, as after the controller renews its key
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-key.pem', '-subj', '/O=sealed-secrets', '-days', '30',
+    '-out', 'other-cert.pem');
+  otherCertPem = readFileSync(join(dir, 'other-cert.pem'), 'utf8');
+  go = buildGoSealedSecrets();
+}, 200_000);
 
 afterAll(() => {
+  go?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** What Go's crypto in the controller's format (test/support/go-sealed-secrets) opens each value to; throws with Go's error. */
+function goOpen(values: { sealed: string; label: string }[]): Buffer[] {
+  const privateKeyPem = readFileSync(keyFile, 'utf8');
+  return go.open(values.map((v) => ({ ...v, privateKeyPem }))).map((r) => {
+    if (r instanceof Error) throw r;
+    return r;
+  });
+}
 
 describe('sealingLabel', () => {
   it('is namespace/name, namespace, or empty, as sealed-secrets EncryptionLabel', () => {
@@ -292,5 +313,138 @@ describe('sealValue', () => {
       expect(message).not.toContain('hunter2');
       expect(message).not.toMatch(/\.$/);
     }
+  });
+});
+
+describe('sealed-secrets\' own Go code (test/support/go-sealed-secrets) judges the format', () => {
+  const scopes = [SealingScope.STRICT, SealingScope.NAMESPACE_WIDE, SealingScope.CLUSTER_WIDE];
+
+  it('opens random seals for every scope, as the controller does', () => {
+    const values = scopes.map((scope) => ({ sealed: sealValue(PLAINTEXT, certPem, sealingLabel(scope, NAMESPACE, NAME)),
+      label: sealingLabel(scope, NAMESPACE, NAME) }));
+    expect(goOpen(values)).toEqual(values.map(() => PLAINTEXT));
+  });
+
+  it('refuses a seal under another label', () => {
+    const sealed = sealValue(PLAINTEXT, certPem, 'apps/regcred');
+    const [result] = go.open([{ sealed, label: 'apps/other', privateKeyPem: readFileSync(keyFile, 'utf8') }]);
+    expect(result).toEqual(new Error('crypto/rsa: decryption error'));
+  });
+
+  it('writes exactly our bytes when Go seals in kubeseal\'s format with the same session key and OAEP seed', () => {
+    const publicKey = new X509Certificate(certPem).publicKey;
+    // lengths around the 16-byte AES block and the empty value; labels of each scope, one with multi-byte UTF-8
+    const cases = [Buffer.alloc(0), Buffer.from('x'), randomBytes(16), randomBytes(17), PLAINTEXT, randomBytes(5000)].flatMap((plaintext, i) =>
+      ['apps/regcred', 'apps', '', 'équipe/ключ'].map((label) => ({ plaintext, label, sessionKey: randomBytes(32), seed: randomBytes(32), i })));
+    const ours = cases.map((c) => hybridEncrypt(c.plaintext, publicKey, c.label, { sessionKey: c.sessionKey, seed: c.seed }));
+    const kubeseal = go.seal(cases.map((c) => ({ plaintext: c.plaintext, label: c.label, certificatePem: certPem,
+      random: Buffer.concat([c.sessionKey, c.seed]) })));
+    cases.forEach((c, i) => expect(ours[i].equals(kubeseal[i] as Buffer), `plaintext #${c.i} label '${c.label}'`).toBe(true));
+    // and our own test decryption opens what kubeseal's code wrote: the oracle seals the real format
+    expect(unseal((kubeseal[0] as Buffer).toString('base64'), 'apps/regcred')).toEqual(Buffer.alloc(0));
+  });
+
+  it('writes exactly our bytes for the controller\'s 4096-bit keys and for a modulus that is not a whole number of bytes', () => {
+    for (const asked of [4096, 3071]) {
+      const publicKey = generateKeyPairSync('rsa', { modulusLength: asked }).publicKey;
+      // openssl may make a key a bit or two shorter than asked for an odd size: still not a whole number of bytes
+      const bits = publicKey.asymmetricKeyDetails!.modulusLength!;
+      expect(asked === 4096 ? bits === 4096 : bits % 8 !== 0, `${bits} bits`).toBe(true);
+      const certificatePem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const [sessionKey, seed] = [randomBytes(32), randomBytes(32)];
+      const ours = hybridEncrypt(PLAINTEXT, publicKey, 'apps/regcred', { sessionKey, seed });
+      const [kubeseal] = go.seal([{ plaintext: PLAINTEXT, label: 'apps/regcred', certificatePem, random: Buffer.concat([sessionKey, seed]) }]);
+      expect(ours.equals(kubeseal as Buffer), `${bits} bits`).toBe(true);
+      expect(ours.readUInt16BE(0), `${bits} bits`).toBe(Math.ceil(bits / 8));
+    }
+  });
+
+  it('writes exactly our bytes for extreme seeds (all ones, all zeros, a ramp)', () => {
+    const publicKey = new X509Certificate(certPem).publicKey;
+    const seeds = [Buffer.alloc(32, 0xff), Buffer.alloc(32), Buffer.from(Array.from({ length: 32 }, (_, i) => i * 8))];
+    for (const seed of seeds) {
+      const sessionKey = randomBytes(32);
+      const ours = hybridEncrypt(PLAINTEXT, publicKey, 'apps', { sessionKey, seed });
+      const [kubeseal] = go.seal([{ plaintext: PLAINTEXT, label: 'apps', certificatePem: certPem, random: Buffer.concat([sessionKey, seed]) }]);
+      expect(ours.equals(kubeseal as Buffer)).toBe(true);
+    }
+  });
+});
+
+describe('sealValue with a stability key', () => {
+  const KEY_HEX = randomBytes(32).toString('hex');
+  const key = readStabilityKey(KEY_HEX, 'key');
+  const label = 'apps/regcred';
+
+  it('seals the same value, label and certificate to the same bytes, which the controller opens', () => {
+    const first = sealValue(PLAINTEXT, certPem, label, 'cert.pem', key);
+    // a key read again from the same text, or from its base64, is the same key
+    const again = sealValue(PLAINTEXT, certPem, label, 'cert.pem', readStabilityKey(KEY_HEX, 'key'));
+    const fromBase64 = sealValue(PLAINTEXT, certPem, label, 'cert.pem', readStabilityKey(Buffer.from(KEY_HEX, 'hex').toString('base64'), 'key'));
+    expect(again).toBe(first);
+    expect(fromBase64).toBe(first);
+    expect(goOpen([{ sealed: first, label }])).toEqual([PLAINTEXT]);
+    expect(unseal(first, label)).toEqual(PLAINTEXT);
+  });
+
+  it('seals the same for the same public key in a bare key pem as in the certificate', () => {
+    expect(sealValue(PLAINTEXT, publicKeyPem, label, 'key.pem', key)).toBe(sealValue(PLAINTEXT, certPem, label, 'cert.pem', key));
+  });
+
+  it('changes both the wrapped key and the ciphertext when anything sealed changes, and every variant opens', () => {
+    const base = { plaintext: PLAINTEXT, cert: certPem, label, key };
+    const flipped = Buffer.from(PLAINTEXT);
+    flipped[flipped.length - 3] ^= 0x01;
+    const variants: [string, typeof base][] = [
+      ['one bit of the plaintext', { ...base, plaintext: flipped }],
+      ['the name (strict label)', { ...base, label: 'apps/other' }],
+      ['the namespace', { ...base, label: 'team/regcred' }],
+      ['namespace-wide scope', { ...base, label: 'apps' }],
+      ['cluster-wide scope', { ...base, label: '' }],
+      ['the controller\'s key', { ...base, cert: otherCertPem }],
+      ['the stability key', { ...base, key: readStabilityKey(randomBytes(32).toString('hex'), 'key') }],
+    ];
+    const seal = (v: typeof base): string => sealValue(v.plaintext, v.cert, v.label, 'cert.pem', v.key);
+    const reference = split(seal(base));
+    for (const [what, v] of variants) {
+      const sealed = seal(v);
+      expect(sealed, what).toBe(seal(v));
+      const parts = split(sealed);
+      expect(parts.rsa.equals(reference.rsa), what).toBe(false);
+      expect(parts.aes.equals(reference.aes), what).toBe(false);
+      if (v.cert === certPem) expect(goOpen([{ sealed, label: v.label }]), what).toEqual([v.plaintext]);
+    }
+  });
+
+  it('is Go sealing in kubeseal\'s format, reading HKDF-SHA256 of the key (openssl kdf) for the session key, then for the seed', () => {
+    // the derivation stated in lib/secrets/_stability-key.ts, computed with openssl's HKDF: a change of it would reseal
+    // every user's secrets once, so it is pinned here
+    const digest = createHash('sha256');
+    const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+    for (const part of [Buffer.from(label), spki, PLAINTEXT]) {
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64BE(BigInt(part.length));
+      digest.update(length).update(part);
+    }
+    const context = digest.digest();
+    const hkdf = (purpose: string): Buffer => Buffer.from(openssl('kdf', '-keylen', '32', '-kdfopt', 'digest:SHA256', '-kdfopt', `hexkey:${KEY_HEX}`,
+      '-kdfopt', `hexinfo:${Buffer.concat([Buffer.from(purpose), context]).toString('hex')}`, 'HKDF').toString().trim().replace(/:/g, ''), 'hex');
+    const random = Buffer.concat([hkdf('cdk8s-private-registry sealed-secrets v1 session key'),
+      hkdf('cdk8s-private-registry sealed-secrets v1 oaep seed')]);
+    expect(random).toHaveLength(64);
+    const [kubeseal] = go.seal([{ plaintext: PLAINTEXT, label, certificatePem: certPem, random }]);
+    expect(sealValue(PLAINTEXT, certPem, label, 'cert.pem', key)).toBe((kubeseal as Buffer).toString('base64'));
+  });
+
+  it('never puts the key into the output', () => {
+    const sealed = Buffer.from(sealValue(PLAINTEXT, certPem, label, 'cert.pem', key), 'base64');
+    expect(sealed.includes(Buffer.from(KEY_HEX, 'hex'))).toBe(false);
+    expect(sealed.toString('latin1').includes(KEY_HEX)).toBe(false);
+  });
+
+  it('keeps the key out of every field of the value that holds it', () => {
+    const inspected = `${JSON.stringify(key)} ${inspect(key, { showHidden: true, depth: 5 })}`;
+    expect(inspected).not.toContain(KEY_HEX);
+    expect(inspected).not.toContain(Buffer.from(KEY_HEX, 'hex').toString('base64').slice(0, 20));
   });
 });

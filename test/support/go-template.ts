@@ -1,13 +1,9 @@
 // Go's own text/template (test/support/go-template/main.go, built once per test file with Debian's golang-go) renders
 // External Secrets Operator templates as the operator does, so tests judge our templates with the real engine.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildGoProgram, runGo } from './go';
 
 const SOURCE = join(__dirname, 'go-template', 'main.go');
-/** Debian's Go toolchain; scripts/setup.sh installs it in CI. */
-const GO_PACKAGE = 'golang-go';
 
 /** One template to render, with optional delimiters (ESO's --template-left-delimiter / --template-right-delimiter). */
 export interface GoTemplateRequest {
@@ -26,32 +22,12 @@ export interface GoTemplateRenderer {
   close(): void;
 }
 
-/** An environment in which go only compiles: its caches in our temp dir, no toolchain or module download. */
-export function goEnv(dir: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GO111MODULE: 'off',
-    GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0',
-  };
-}
-
 /** Builds the renderer. Fails, never skips, when Go is missing: the payload must be judged by the real engine. */
 export function buildGoTemplateRenderer(): GoTemplateRenderer {
-  const dir = mkdtempSync(join(tmpdir(), 'go-template-'));
-  const binary = join(dir, 'render');
-  try {
-    execFileSync(process.env.GO ?? 'go', ['build', '-o', binary, SOURCE],
-      { cwd: dir, env: goEnv(dir), timeout: 180_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    const error = e as NodeJS.ErrnoException & { stderr?: Buffer };
-    throw new Error(error.code === 'ENOENT'
-      ? `the go toolchain is missing: install the Debian package '${GO_PACKAGE}' (scripts/setup.sh --system does in CI), or set GO to a go binary`
-      : `go build of ${SOURCE} failed: ${error.stderr?.toString().trim() || error.message}`);
-  }
+  const { binary, close } = buildGoProgram(SOURCE, 'go-template');
   const run = (input: unknown): string => {
     try {
-      return execFileSync(binary, [], { input: JSON.stringify(input), encoding: 'utf8', env: {}, timeout: 60_000, killSignal: 'SIGKILL',
-        stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+      return runGo(binary, JSON.stringify(input));
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr?.trim();
       throw new Error(`go text/template rejected the template: ${stderr || (e as Error).message}`);
@@ -61,6 +37,6 @@ export function buildGoTemplateRenderer(): GoTemplateRenderer {
     render: (request) => run(request),
     renderAll: (requests) => (JSON.parse(run({ batch: requests })) as { out?: string; error?: string }[])
       .map((r) => (r.error !== undefined ? new Error(r.error) : r.out!)),
-    close: () => rmSync(dir, { recursive: true, force: true }),
+    close,
   };
 }

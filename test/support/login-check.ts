@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { LoginCredential, LoginOptions, LoginResult, LoginTarget } from '../../lib/registry/login';
+import { verifyingFetch } from '../../lib/registry/verifying-fetch';
 import { listenOnLoopback } from './loopback';
 
 const CHILD_SCRIPT = path.join(__dirname, 'login-check-child.ts');
@@ -65,7 +66,7 @@ export async function startBlackHole(): Promise<BlackHole> {
   return { host, connections: () => connections, close };
 }
 
-/** A fetch that records every call (method and URL, never headers) and the most calls it saw in flight at once. */
+/** The check's own fetch, recording every call (method and URL, never headers) and the most calls it saw in flight at once. */
 export interface CountingFetch {
   readonly fetch: typeof fetch;
   readonly calls: { method: string; url: string }[];
@@ -81,7 +82,7 @@ export function countingFetch(): CountingFetch {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
-      return await fetch(input, init);
+      return await verifyingFetch(input, init);
     } finally {
       inFlight--;
     }
