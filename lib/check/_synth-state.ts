@@ -27,7 +27,7 @@ export function synthState(scope: IConstruct): SynthState {
   let state = root[STATE];
   if (state === undefined) {
     const urls = new CachingUrlParser();
-    state = { warned: new Set(), urls, engine: new PullEngine([], urls), policies: [] };
+    state = { warned: new Set(), urls, engine: new PullEngine([], urls, undefined, false), policies: [] };
     Object.defineProperty(root, STATE, { value: state });
   }
   return state;

@@ -144,7 +144,7 @@ export function resolveManifests(model: ManifestModel, options: ManifestPullsOpt
     if (options.policy === undefined) for (const name of sa.imagePullSecrets) referenced(name, sa.namespace);
   }
   // the facts of a pod's secrets depend only on the names and the namespace: pods share them
-  const factsCache = new Map<string, { facts: PullSecretFacts[]; unknown: string[]; listsPolicy: boolean }>();
+  const factsCache = new Map<string, { facts: PullSecretFacts[]; names: string[]; unknown: string[]; listsPolicy: boolean }>();
   const nodeProviders = new Map<string, NodeCredentialProvider[]>();
 
   const workloads: WorkloadPulls[] = [];
@@ -202,15 +202,17 @@ export function resolveManifests(model: ManifestModel, options: ManifestPullsOpt
       noPullSecrets: listed === 0 && secretNames.length === 0,
       policy: options.policy,
       secretProblemsReported: true,
+      secretsShared: true,
     });
-    for (const e of verdicts.errors) errors.push({ ...e, resource, index });
-    for (const w of verdicts.warnings) warnings.push({ ...w, resource, index });
-    workloads.push({ pod, secretNames: resolved.facts.map((f) => f.name), secretsSource, lent, unknownSecrets: resolved.unknown,
+    for (const e of verdicts.errors) errors.push({ rule: e.rule, message: e.message, location: e.location, resource, index });
+    for (const w of verdicts.warnings) warnings.push({ message: w.message, location: w.location, resource, index });
+    workloads.push({ pod, secretNames: resolved.names, secretsSource, lent, unknownSecrets: resolved.unknown,
       images: verdicts.images, policyKeys: verdicts.policyKeys, listsPolicySecret: resolved.listsPolicy });
   }
   return { secrets: summaries, workloads, errors, warnings };
 
-  function secretFacts(names: string[], namespace: string | undefined): { facts: PullSecretFacts[]; unknown: string[]; listsPolicy: boolean } {
+  function secretFacts(names: string[], namespace: string | undefined): { facts: PullSecretFacts[]; names: string[]; unknown: string[];
+    listsPolicy: boolean; } {
     const facts: PullSecretFacts[] = [];
     const unknown: string[] = [];
     let listsPolicy = false;
@@ -238,7 +240,7 @@ export function resolveManifests(model: ManifestModel, options: ManifestPullsOpt
         facts.push({ name, form: 'referenced only' });
       }
     }
-    return { facts, unknown, listsPolicy };
+    return { facts, names, unknown, listsPolicy };
   }
 
   function annotationProviders(value: string): NodeCredentialProvider[] {

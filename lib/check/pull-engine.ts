@@ -116,6 +116,8 @@ export interface PodFacts {
   readonly noPullSecrets?: boolean;
   /** A RegistryPullPolicy that covers the pod. */
   readonly policy?: PolicyFacts;
+  /** The `secrets` list is shared by many pods (of one namespace): the engine may remember what it made of it. Default: false. */
+  readonly secretsShared?: boolean;
   /**
    * The problems of the secrets themselves (a key the kubelet skips, content it cannot decode) are reported once per
    * secret by the caller, not once per pod. Default: false, they are reported with the pod.
@@ -209,6 +211,8 @@ interface SecretsView {
   readonly signature: string;
   /** What is wrong with the secrets themselves, one line each. */
   readonly problems: string[];
+  /** The one key, when there is one and it is a plain `host[:port]`, as normalized. */
+  readonly onlyHost?: string;
 }
 
 /** What a pod declares public. */
@@ -230,10 +234,13 @@ export class PullEngine {
 
   /**
    * @param evidenceKeys the keys of every pull secret of the output, with the secret that holds each
+   * @param rememberImages keep every parsed image (a policy's passes read the same images again; the constructs' one
+   * check of each pod would only fill a map)
    */
   constructor(private readonly evidenceKeys: readonly { readonly key: string; readonly secret: string }[] = [], urls?: CachingUrlParser,
-    shared?: PullEngine) {
+    shared?: PullEngine, private readonly rememberImages = true) {
     this.urls = shared?.urls ?? urls ?? new CachingUrlParser();
+    this.rememberImages = shared?.rememberImages ?? rememberImages;
     this.refs = shared?.refs ?? new Map();
     this.lookups = shared?.lookups ?? new Map();
     this.publicNames = shared?.publicNames ?? new Map();
@@ -253,7 +260,7 @@ export class PullEngine {
       } catch (e) {
         ref = (e as Error).message;
       }
-      this.refs.set(image, ref);
+      if (this.rememberImages) this.refs.set(image, ref);
     }
     return ref;
   }
@@ -272,13 +279,14 @@ export class PullEngine {
   private readonly declared = new WeakMap<readonly string[], WeakMap<object, PublicView>>();
 
   /** What the kubelet makes of a pod's list of secrets, remembered per list (pods of a manifest share them). */
-  private secretsView(secrets: readonly PullSecretFacts[], namespace: string | undefined): SecretsView {
-    let byNamespace = this.views.get(secrets);
-    if (byNamespace === undefined) {
+  private secretsView(secrets: readonly PullSecretFacts[], namespace: string | undefined, shared: boolean): SecretsView {
+    // a list made for one pod is not remembered: thousands of keys in a WeakMap cost the garbage collector more than they save
+    let byNamespace = shared ? this.views.get(secrets) : undefined;
+    if (shared && byNamespace === undefined) {
       byNamespace = new Map();
       this.views.set(secrets, byNamespace);
     }
-    let view = byNamespace.get(namespace ?? '');
+    let view = byNamespace?.get(namespace ?? '');
     if (view !== undefined) return view;
     const readable: PullSecretFacts[] = [];
     const unknown: PullSecretFacts[] = [];
@@ -303,8 +311,10 @@ export class PullEngine {
       }
     }
     const keys = readable.flatMap((s) => s.servers!);
-    view = { readable, unknown, elsewhere, broken, keys, signature: keys.join('\n'), problems };
-    byNamespace.set(namespace ?? '', view);
+    const single = keys.length === 1 ? normalizeRegistryKey(keys[0], this.urls) : undefined;
+    view = { readable, unknown, elsewhere, broken, keys, signature: keys.join('\n'), problems,
+      onlyHost: single !== undefined && single.path === '' && !/[*?[\]\\]/.test(single.key) ? single.key : undefined };
+    byNamespace?.set(namespace ?? '', view);
     return view;
   }
 
@@ -410,7 +420,8 @@ export class PullEngine {
     const source = pod.secretsSource ?? 'imagePullSecrets';
     const secrets = policySecret === undefined ? pod.secrets : this.withPolicySecret(pod.secrets, policySecret);
     const noPullSecrets = (pod.noPullSecrets ?? false) && policySecret === undefined;
-    const { readable, unknown, elsewhere, broken, keys, signature, problems } = this.secretsView(secrets, pod.namespace);
+    const view = this.secretsView(secrets, pod.namespace, pod.secretsShared === true || policySecret !== undefined);
+    const { readable, unknown, elsewhere, broken, keys, signature, problems } = view;
     if (!pod.secretProblemsReported) for (const problem of problems) fail(PullCheckRule.SECRET_CONTENT, problem, pod.secretsLocation);
 
     // a bad entry is a finding, not an exception: the other images are still judged
@@ -431,7 +442,8 @@ export class PullEngine {
       // the common case: a key matches; it needs no message
       if (typeof parsed !== 'string' && keys.length > 0 && broken === undefined && use.pullPolicy !== 'Never' &&
         !isUpperCaseOnlyHost(parsed.domain)) {
-        const matched = this.matching(keys, signature, parsed);
+        // one key that is exactly the image's registry (the common case) matches it and nothing else can: no lookup
+        const matched = view.onlyHost === parsed.domain ? keys : this.matching(keys, signature, parsed);
         if (matched.length > 0) {
           const credentials = credentialsOf(readable, matched);
           const declaredPublic = publicNames.has(parsed.name);
