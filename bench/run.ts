@@ -2,7 +2,9 @@
 // BENCH_RUNS sets the number of alternating runs (default 9), BENCH_PODS the number of pods (default 10000).
 // BENCH_LOGIN=0 leaves out the live login check against skopeo (about 45 s: two registries, 200 images).
 // BENCH_POLICY=0 leaves out RegistryPullPolicy over 10,000 Included objects (about 10 s per run; BENCH_POLICY_OBJECTS).
+// BENCH_MANIFESTS=0 leaves out inspect and the plugin over 50 MB of manifests (BENCH_MANIFEST_MB; BENCH_MANIFEST_RUNS, default 3).
 import { benchLoginCheck } from './login-check';
+import { benchManifests } from './manifests';
 import { benchPods } from './pods';
 import { benchPullPolicy } from './pull-policy';
 import { benchSynthTime } from './synth-time';
@@ -19,6 +21,10 @@ for (const line of benchPods(runs, Number(process.env.BENCH_PODS ?? 10000))) con
 
 if (process.env.BENCH_POLICY !== '0') {
   for (const line of benchPullPolicy(runs, Number(process.env.BENCH_POLICY_OBJECTS ?? 10000))) console.log(line);
+}
+
+if (process.env.BENCH_MANIFESTS !== '0') {
+  for (const line of benchManifests(Number(process.env.BENCH_MANIFEST_RUNS ?? 3), Number(process.env.BENCH_MANIFEST_MB ?? 50))) console.log(line);
 }
 
 if (process.env.BENCH_LOGIN !== '0') {

@@ -4,7 +4,7 @@
  * accounts in the same output. A view of `resolveManifests`: its errors and warnings, and the plugin's own options.
  */
 import { ManifestFinding, ManifestWarning, resolveManifests } from './manifest-pulls';
-import { readManifests } from './manifest-model';
+import { ManifestModel, readManifests } from './manifest-model';
 import { describeType, isObject } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { NO_NODE_FACTS, NodeOptionError, NodeOptions, readNodeFacts } from './node-facts';
@@ -41,6 +41,11 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
   if (!Array.isArray(objects)) {
     throw new Error(`the manifest check needs a list of parsed objects, got ${describeType(objects)}`);
   }
+  return checkManifestModel(readManifests(objects), options, baseDir);
+}
+
+/** `checkManifests` over manifests read already (by a `ManifestReader`, one document at a time). */
+export function checkManifestModel(model: ManifestModel, options: ManifestCheckOptions = {}, baseDir = process.cwd()): ManifestCheckResult {
   const optionErrors: ManifestFinding[] = [];
   const publicImages = publicImagesOption(options, optionErrors);
   let node = NO_NODE_FACTS;
@@ -50,7 +55,6 @@ export function checkManifests(objects: readonly any[], options: ManifestCheckOp
     optionErrors.push({ rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1,
       location: e instanceof NodeOptionError ? e.option : 'properties', message: (e as Error).message });
   }
-  const model = readManifests(objects);
   const pulls = resolveManifests(model, { publicImages, node });
   return { errors: [...optionErrors, ...pulls.errors], warnings: pulls.warnings, podsChecked: pulls.workloads.length };
 }

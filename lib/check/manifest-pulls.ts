@@ -62,7 +62,10 @@ export interface ManifestWarning extends PullCheckWarning {
 export interface ManifestPulls {
   readonly secrets: readonly PullSecretSummary[];
   readonly workloads: readonly WorkloadPulls[];
-  /** Every error: each image `not covered`, and what the API server or the kubelet refuses in the objects. */
+  /**
+   * Every error: what kubectl refuses in the documents and Secrets that collide (the model's problems, first), each image
+   * `not covered`, and what the API server or the kubelet refuses in the objects.
+   */
   readonly errors: ManifestFinding[];
   readonly warnings: ManifestWarning[];
 }
@@ -102,6 +105,12 @@ export function resolveManifests(model: ManifestModel, options: ManifestPullsOpt
   const engine = options.engine?.withEvidence(evidence) ?? new PullEngine(evidence, options.urls);
   const node = options.node ?? NO_NODE_FACTS;
 
+  // what the model found about the documents themselves (a namespace that is not a string, two Secrets that collide) first
+  for (const p of model.problems) {
+    errors.push({ rule: p.duplicateSecret ? PullCheckRule.SECRET_CONTENT : PullCheckRule.MANIFEST_OBJECT, resource: p.resource, index: p.index,
+      location: p.location, message: p.message });
+  }
+
   const summaries: PullSecretSummary[] = [];
   const byKey = new Map<string, PullSecretSummary>();
   const byName = new Map<string, PullSecretObject>();
@@ -115,10 +124,8 @@ export function resolveManifests(model: ManifestModel, options: ManifestPullsOpt
       const resource = describeSecret(summary);
       errors.push({ rule: PullCheckRule.SECRET_CONTENT, resource, index: object.index, message: `${resource}${message}` });
     };
-    if (earlier) {
-      finding(`: ${object.kind} and ${earlier.form} both make it; the API server keeps one: remove one of them`);
-      continue;
-    }
+    // two objects that make it are the manifest model's problem (duplicateSecretProblems): the first is the one described
+    if (earlier) continue;
     byKey.set(key, summary);
     if (object.error) finding(` ${object.error}`);
     for (const server of object.servers ?? []) {

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'path';
 import { optionalBoolean, quote, requireEnum, requireString, requireStringList } from '../input/values';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { ImageReferenceParts, parseImageReference } from '../kubelet/image-reference';
+import { pushAll } from '../input/arrays';
 
 /**
  * How the kubelet verifies the credentials of a pod for an image that is already on the node (the kubelet's
@@ -76,7 +77,7 @@ function readOption<T>(option: string, read: () => T): T {
 export function readNodeFacts(options: NodeOptions, where: string, baseDir: string): NodeFacts {
   const providers: NodeCredentialProvider[] = [];
   if (options.credentialProviderConfig !== undefined) {
-    providers.push(...readOption('credentialProviderConfig', () => {
+    pushAll(providers, readOption('credentialProviderConfig', () => {
       const path = requireString(options.credentialProviderConfig, 'credentialProviderConfig', where, {
         emptyHint: 'give the path of the file passed to the kubelet\'s --image-credential-provider-config',
       });

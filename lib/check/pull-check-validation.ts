@@ -8,9 +8,12 @@
  *       class: PullCheckValidation
  */
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from './annotations';
-import { OPTIONS_RESOURCE, checkManifests } from './manifest-check';
+import { OPTIONS_RESOURCE, checkManifestModel } from './manifest-check';
+import { ManifestReader } from './manifest-model';
 import { ImagePullCredentialsVerificationPolicy } from './node-facts';
 import { PullCheckRule } from './pull-engine';
+import { printable } from '../input/printable';
+import { describeType, isObject } from '../input/values';
 
 // The cdk8s CLI's plugin types, described here so that the library does not depend on cdk8s-cli (and so that jsii sees them).
 
@@ -70,6 +73,7 @@ const FIXES: { [rule: string]: string } = {
   [PullCheckRule.NODE_CREDENTIALS]: 'give the pod\'s ServiceAccount the annotations the credential provider needs, or a pull secret',
   [PullCheckRule.DOCKER_HUB]: 'add a pull secret with Docker Hub credentials, or unset dockerHubCredentialsRequired',
   [PullCheckRule.PLUGIN_PROPERTIES]: 'fix the properties of the pull-check plugin in cdk8s.yaml',
+  [PullCheckRule.MANIFEST_OBJECT]: 'fix the object as the message says: kubectl refuses it as it is',
   warning: 'see the message: this may fail later, or the check could not judge it',
 };
 
@@ -140,32 +144,43 @@ export class PullCheckValidation {
 
   /** Checks every manifest of the synth output. */
   public validate(context: IPullCheckValidationContext): void {
-    const objects: any[] = [];
+    // one manifest's objects at a time: the model keeps what the check needs, and the rest can go
+    const reader = new ManifestReader(true);
     const origin: string[] = [];
     for (const manifest of context.manifests) {
       for (const o of context.parseManifest(manifest)) {
-        objects.push(o);
+        reader.add(o, origin.length);
         origin.push(manifest);
       }
     }
-    const props: Record<string, unknown> = this.props !== null && typeof this.props === 'object' ? { ...this.props } : {};
-    const result = checkManifests(objects, props);
+    const given: unknown = this.props;
+    // 'properties: nginx' would otherwise be no properties at all, silently (the command line refuses it in cdk8s.yaml too)
+    const mapping = given === undefined || given === null || isObject(given);
+    const props: Record<string, unknown> = isObject(given) ? { ...given } : {};
+    const result = checkManifestModel(reader.finish(), props);
     // a misspelled property would otherwise do nothing, silently
     const unknown = Object.keys(props).filter((k) => !KNOWN_PROPERTIES.includes(k));
     const optionErrors = unknown.map((k) => ({
       rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1, location: k,
       message: `unknown property '${k}'; the pull check knows ${KNOWN_PROPERTIES.map((p) => `'${p}'`).join(', ')}: fix or remove it in cdk8s.yaml`,
     }));
-    for (const warning of result.warnings) context.logger.log(`warning: ${warning.message}`);
+    if (!mapping) {
+      optionErrors.push({ rule: PullCheckRule.PLUGIN_PROPERTIES, resource: OPTIONS_RESOURCE, index: -1, location: 'properties',
+        message: `'properties' of the pull-check plugin must be a mapping such as { publicImages: [nginx] }, got ${describeType(given)}; ` +
+          'fix the plugin entry in cdk8s.yaml' });
+    }
+    for (const warning of result.warnings) context.logger.log(`warning: ${printable(warning.message)}`);
     // warnings reach the report too, as violations of the rule 'warning' that do not fail it
     const warnings = result.warnings.map((w) => ({ rule: 'warning', resource: w.resource ?? 'the synth output', index: w.index,
       location: w.location, message: w.message }));
     for (const e of [...optionErrors, ...result.errors, ...warnings]) {
       context.report.addViolation({
         ruleName: e.rule,
-        recommendation: e.message,
+        // names, images and namespaces come from the manifests: none may move the terminal's cursor
+        recommendation: printable(e.message),
         fix: FIXES[e.rule],
-        violatingResources: [{ resourceName: e.resource, locations: [e.location ?? 'metadata.name'], manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
+        violatingResources: [{ resourceName: printable(e.resource), locations: [printable(e.location ?? 'metadata.name')],
+          manifestPath: origin[e.index] ?? 'cdk8s.yaml' }],
       });
     }
     const failed = result.errors.length + optionErrors.length > 0;

@@ -141,6 +141,8 @@ export enum PullCheckRule {
   DOCKER_HUB = 'docker-hub',
   /** A property of the validation plugin (in cdk8s.yaml) that it does not know or cannot use. */
   PLUGIN_PROPERTIES = 'plugin-properties',
+  /** A document kubectl or the API server refuses (a namespace that is not a string, a List item that is not an object). */
+  MANIFEST_OBJECT = 'manifest-object',
 }
 
 /** One finding: what would make the kubelet fail a pull. */

@@ -3,6 +3,7 @@
  * Options take their value as `--name value` or `--name=value`; `--` ends the options. Anything unknown or malformed
  * is a `UsageError`: one line, then the usage, exit status 2.
  */
+import { pushAll } from '../input/arrays';
 
 /** Bad usage: the message is one line naming the option or argument. */
 export class UsageError extends Error {}
@@ -103,7 +104,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--') {
-      paths.push(...rest.slice(i + 1));
+      pushAll(paths, rest.slice(i + 1));
       break;
     }
     if (arg === '--help' || arg === '-h') return { ...empty(), command: 'help' };

@@ -6,7 +6,9 @@ import { PullSecretSummary, WorkloadPulls } from '../check/manifest-pulls';
 import { ImageVerdict } from '../check/pull-engine';
 import { displayKey } from '../kubelet/keyring';
 import { Pulls } from './pulls';
-import { Cell, Output, Row, line, paint, paragraph, safe, table } from './terminal';
+import { Cell, Output, Row, line, paint, paragraph, table } from './terminal';
+import { printable } from '../input/printable';
+import { pushAll } from '../input/arrays';
 
 /** The `--json` output: a stable shape for tools. */
 export interface InspectJson {
@@ -69,12 +71,12 @@ export function inspectJson(pulls: Pulls): InspectJson {
 export function inspectText(pulls: Pulls, out: Output): string[] {
   const { report } = pulls;
   const lines: string[] = [];
-  lines.push(...line(out, [{ text: `Pull secrets in ${pulls.paths.map(safe).join(', ')}`, style: 'bold' }]));
+  pushAll(lines, line(out, [{ text: `Pull secrets in ${pulls.paths.map(printable).join(', ')}`, style: 'bold' }]));
   if (report.secrets.length === 0) {
     lines.push('  none');
   } else {
     const rows: Cell[][] = report.secrets.flatMap((s) => secretRows(s));
-    lines.push(...table(out, [
+    pushAll(lines, table(out, [
       { header: 'SECRET', wrap: true, min: 12 }, { header: 'FORM', wrap: true, min: 10 }, { header: 'SERVER', wrap: true, min: 14 },
       { header: 'USERNAME', wrap: true, min: 8 }, { header: 'PASSWORD' },
     ], rows));
@@ -85,27 +87,28 @@ export function inspectText(pulls: Pulls, out: Output): string[] {
     lines.push('  no pod-bearing objects');
   } else {
     const rows: Row[] = report.workloads.flatMap((w) => [
-      { span: { text: safe(workloadName(w)) + (w.images.length === 0 ? ': no images' : '') } },
-      ...w.images.map((image) => [{ text: safe(image.use.image), indent: 2 }, ...pulledWith(image)]),
+      { span: { text: printable(workloadName(w)) + (w.images.length === 0 ? ': no images' : '') } },
+      ...w.images.map((image) => [{ text: printable(image.use.image), indent: 2 }, ...pulledWith(image)]),
     ]);
-    lines.push(...table(out, [
+    pushAll(lines, table(out, [
       { header: 'IMAGE', wrap: true, min: 16 }, { header: 'SECRET', wrap: true, min: 11 }, { header: 'AUTHS KEY', wrap: true, min: 12 },
     ], rows));
   }
 
   if (report.errors.length > 0) {
     lines.push('', paint(out, 'red', paint(out, 'bold', `Problems (${report.errors.length})`)));
-    for (const problem of report.errors) lines.push(...paragraph(out, `- ${safe(problem.message)}`, 2));
+    for (const problem of report.errors) pushAll(lines, paragraph(out, `- ${printable(problem.message)}`, 2));
   }
   if (report.warnings.length > 0) {
     lines.push('', paint(out, 'yellow', paint(out, 'bold', `Warnings (${report.warnings.length})`)));
-    for (const warning of report.warnings) lines.push(...paragraph(out, `- ${safe(warning.message)}`, 2));
+    for (const warning of report.warnings) pushAll(lines, paragraph(out, `- ${printable(warning.message)}`, 2));
   }
 
   const images = report.workloads.flatMap((w) => w.images);
   const count = (c: string): number => images.filter((i) => i.verdict === c).length;
   const uncovered = count('not covered');
-  lines.push('', ...line(out, [
+  lines.push('');
+  pushAll(lines, line(out, [
     { text: `${plural(images.length, 'image')} in ${plural(report.workloads.length, 'workload')}: ${count('secret')} by a pull secret, ` +
       `${count('public')} public, ${count('node')} node, ${count('undeclared')} undeclared, ` },
     { text: `${uncovered} NOT COVERED`, style: uncovered > 0 ? 'red' : 'green' },
@@ -114,7 +117,7 @@ export function inspectText(pulls: Pulls, out: Output): string[] {
 }
 
 function secretRows(s: PullSecretSummary): Cell[][] {
-  const name = { text: safe(`${s.namespace ? `${s.namespace}/` : ''}${s.name}`) };
+  const name = { text: printable(`${s.namespace ? `${s.namespace}/` : ''}${s.name}`) };
   const form: Cell = { text: s.form, style: s.form === 'referenced only' ? 'yellow' : undefined };
   const regs = registries(s);
   if (s.object?.error) return [[name, form, { text: 'cannot be decoded', style: 'red' }, { text: '' }, { text: '' }]];
@@ -124,8 +127,8 @@ function secretRows(s: PullSecretSummary): Cell[][] {
   }
   const password = s.form === 'SealedSecret' ? 'sealed' : s.form === 'ExternalSecret' ? 'in store' : undefined;
   return regs.map((r, i) => [
-    i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: safe(displayKey(r.server)) },
-    { text: r.username === undefined ? (password ? '' : '-') : safe(r.username) },
+    i === 0 ? name : { text: '' }, i === 0 ? form : { text: '' }, { text: printable(displayKey(r.server)) },
+    { text: r.username === undefined ? (password ? '' : '-') : printable(r.username) },
     // the password itself is never read into any output; only whether there is one
     { text: password ?? (r.hasPassword ? '***' : '-'), style: 'dim' },
   ]);
@@ -142,12 +145,12 @@ function pulledWith(image: ImageVerdict): Cell[] {
   switch (image.verdict) {
     case 'secret': {
       const first = image.credentials[0];
-      return [{ text: safe(first.secret.name), style: 'green' }, { text: safe(displayKey(first.server)) }];
+      return [{ text: printable(first.secret.name), style: 'green' }, { text: printable(displayKey(first.server)) }];
     }
     case 'public':
       return [{ text: 'public', style: 'cyan' }, { text: '' }];
     case 'node':
-      return [{ text: 'node', style: 'cyan' }, { text: safe(image.node!.pattern) }];
+      return [{ text: 'node', style: 'cyan' }, { text: printable(image.node!.pattern) }];
     case 'undeclared':
       return [{ text: 'undeclared', style: 'yellow' }, { text: '' }];
     default:

@@ -16,7 +16,9 @@ import { displayKey } from '../kubelet/keyring';
 import { LoginCredential, LoginOptions, LoginResult, LoginStatus, LoginTarget, checkLogins } from '../registry/login';
 import { workloadName } from './inspect';
 import { Pulls } from './pulls';
-import { Output, Row, Style, line, paint, paragraph, safe, table } from './terminal';
+import { Output, Row, Style, line, paint, paragraph, table } from './terminal';
+import { printable } from '../input/printable';
+import { pushAll } from '../input/arrays';
 
 /** The verdict on one image. */
 export type LoginLineStatus = LoginStatus | 'skipped' | 'invalid';
@@ -135,21 +137,21 @@ const STYLES: Record<LoginLineStatus, Style> = {
 
 /** The lines a person reads: one table row per image, then why for every image that is not ok. */
 export function loginCheckText(pulls: Pulls, lines: readonly LoginLine[], out: Output): string[] {
-  const text: string[] = line(out, [{ text: `Login check of the images in ${pulls.paths.map(safe).join(', ')}`, style: 'bold' }]);
+  const text: string[] = line(out, [{ text: `Login check of the images in ${pulls.paths.map(printable).join(', ')}`, style: 'bold' }]);
   if (lines.length === 0) return [...text, '  no images'];
   const rows: Row[] = [];
   let previous: WorkloadPulls | undefined;
   for (const l of lines) {
-    if (l.workload !== previous) rows.push({ span: { text: safe(workloadName(l.workload)) } });
+    if (l.workload !== previous) rows.push({ span: { text: printable(workloadName(l.workload)) } });
     previous = l.workload;
     rows.push([
-      { text: safe(l.pull.use.image), indent: 2 },
+      { text: printable(l.pull.use.image), indent: 2 },
       { text: l.status, style: STYLES[l.status] },
-      { text: safe(l.via ?? '') },
-      { text: safe(l.server ?? '') },
+      { text: printable(l.via ?? '') },
+      { text: printable(l.server ?? '') },
     ]);
   }
-  text.push(...table(out, [
+  pushAll(text, table(out, [
     { header: 'IMAGE', wrap: true, min: 14 }, { header: 'STATUS' }, { header: 'SECRET', wrap: true, min: 8 },
     { header: 'AUTHS KEY', wrap: true, min: 10 },
   ], rows));
@@ -158,12 +160,14 @@ export function loginCheckText(pulls: Pulls, lines: readonly LoginLine[], out: O
     text.push('', paint(out, 'bold', 'Why'));
     for (const l of explained) {
       // no colour inside a wrapped paragraph: a line break must never fall inside an escape sequence
-      text.push(...paragraph(out, `- ${safe(l.pull.use.image)} (${safe(workloadName(l.workload))}): ${l.status}: ${safe(l.detail)}`, 2));
+      const about = `${printable(l.pull.use.image)} (${printable(workloadName(l.workload))})`;
+      pushAll(text, paragraph(out, `- ${about}: ${l.status}: ${printable(l.detail)}`, 2));
     }
   }
   const count = (s: LoginLineStatus): number => lines.filter((l) => l.status === s).length;
   const failed = lines.filter(isFailure).length;
-  text.push('', ...line(out, [
+  text.push('');
+  pushAll(text, line(out, [
     { text: `${lines.length} image${lines.length === 1 ? '' : 's'}: ${count('ok')} ok, ${count('skipped')} skipped, ` },
     { text: `${failed} failed`, style: failed > 0 ? 'red' : 'green' },
   ]));

@@ -31,7 +31,7 @@ export function readProjectDefaults(dir: string): ProjectDefaults {
   if (!existsSync(file)) return { publicImages: [], nodeImages: [] };
   let text: string;
   try {
-    text = readRegularFile(file);
+    text = readRegularFile(file, true);
   } catch (e) {
     throw new Error(`cannot read '${file}': ${readErrorReason((e as FileReadError).code)}; fix it, or run the command from another folder`);
   }

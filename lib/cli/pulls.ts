@@ -3,13 +3,13 @@
  * engine's verdict on every image (`resolveManifests`).
  */
 import { resolve } from 'path';
-import { readManifests } from '../check/manifest-model';
 import { ManifestPulls, resolveManifests } from '../check/manifest-pulls';
 import { NO_NODE_FACTS } from '../check/node-facts';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { parseImageReference } from '../kubelet/image-reference';
 import { readManifestFiles } from './manifest-files';
 import { readProjectDefaults } from './project-config';
+import { pushAll } from '../input/arrays';
 
 /** The options both commands share. */
 export interface PullOptions {
@@ -50,7 +50,7 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   const providers: NodeCredentialProvider[] = [];
   const providerConfig = options.credentialProviderConfig ?? defaults.credentialProviderConfig;
-  if (providerConfig !== undefined) providers.push(...readCredentialProviderConfig(providerConfig));
+  if (providerConfig !== undefined) pushAll(providers, readCredentialProviderConfig(providerConfig));
   const nodeImages = [...defaults.nodeImages, ...options.nodeImages];
   if (nodeImages.length > 0) {
     const where = options.nodeImages.length === 0 ? `property 'nodeImages' in '${defaults.file}'`
@@ -60,6 +60,7 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   // paths stay as given, for messages, when they are relative to the process' own folder
   const input = readManifestFiles(resolve(cwd) === resolve() ? paths : paths.map((p) => resolve(cwd, p)));
-  const report = resolveManifests(readManifests(input.objects), { publicImages, node: { ...NO_NODE_FACTS, providers } });
+  // the model's problems (a namespace that is not a string, two Secrets that collide) are the first of the report's errors
+  const report = resolveManifests(input.model, { publicImages, node: { ...NO_NODE_FACTS, providers } });
   return { paths, files: input.files, report };
 }

@@ -1,7 +1,9 @@
 /**
  * What the command prints looks like: colour only on a terminal (and never with NO_COLOR), tables that fit the width
- * (80 columns when the output is not a terminal), and no control character from the manifests reaching the terminal.
+ * (80 columns when the output is not a terminal), and no control character from the manifests reaching the terminal
+ * (`printable`, in the input layer, which the policy and the plugin use too).
  */
+import { maxOf } from '../input/arrays';
 
 /** Where the command writes, and how. */
 export interface Output {
@@ -41,14 +43,6 @@ export function paint(out: Output, style: Style | undefined, text: string): stri
   return `\u001b[${on}m${text}\u001b[${off}m`;
 }
 
-// C0 and C1 controls, DEL, and the bidirectional overrides that can make a line read differently from its bytes
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from the manifests, made safe for a terminal: every control character is written as `\u{XX}`. */
-export function safe(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
-}
-
 /** One cell of a table. */
 export interface Cell {
   readonly text: string;
@@ -78,10 +72,10 @@ const GAP = 2;
  */
 export function table(out: Output, columns: readonly Column[], rows: readonly Row[], indent = 2): string[] {
   const cellsOf = (r: Row): readonly Cell[] => ('span' in r ? [] : r);
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => {
+  const widths = columns.map((c, i) => maxOf(rows.map((r) => {
     const cell = cellsOf(r)[i];
     return cell ? cell.text.length + (cell.indent ?? 0) : 0;
-  })));
+  }), c.header.length));
   const available = out.width - indent - GAP * (columns.length - 1);
   let excess = widths.reduce((a, b) => a + b, 0) - available;
   while (excess > 0) {
@@ -101,7 +95,7 @@ export function table(out: Output, columns: readonly Column[], rows: readonly Ro
       const inner = cell?.indent ?? 0;
       return wrap(cell?.text ?? '', Math.max(1, widths[i] - inner)).map((l) => (l === '' ? '' : ' '.repeat(inner) + l));
     });
-    const height = Math.max(...wrapped.map((w) => w.length));
+    const height = maxOf(wrapped.map((w) => w.length));
     const lines: string[] = [];
     for (let l = 0; l < height; l++) {
       const parts = columns.map((_, i) => {

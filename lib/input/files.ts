@@ -11,8 +11,12 @@ export class FileReadError extends Error {
   }
 }
 
-/** The UTF-8 text of a regular file; throws `FileReadError` for anything else. */
-export function readRegularFile(path: string): string {
+/**
+ * The UTF-8 text of a regular file; throws `FileReadError` for anything else.
+ *
+ * @param strict bytes that are not UTF-8 are an error (`EILSEQ`), as kubectl's YAML parser makes them, instead of U+FFFD
+ */
+export function readRegularFile(path: string, strict = false): string {
   let fd: number;
   try {
     // O_NONBLOCK: opening a named pipe for reading must not wait for a writer
@@ -24,7 +28,13 @@ export function readRegularFile(path: string): string {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new FileReadError('EISDIR', path);
     if (!stat.isFile()) throw new FileReadError('ENOTREGULAR', path);
-    return readFileSync(fd, 'utf8');
+    if (!strict) return readFileSync(fd, 'utf8');
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(fd));
+    } catch (e) {
+      if (e instanceof TypeError) throw new FileReadError('EILSEQ', path);
+      throw e;
+    }
   } catch (e) {
     if (e instanceof FileReadError) throw e;
     throw new FileReadError((e as NodeJS.ErrnoException).code ?? 'EIO', path);
@@ -40,6 +50,7 @@ const REASONS: { [code: string]: string } = {
   EISDIR: 'it is a directory, not a file',
   ENOTDIR: 'a part of the path is not a directory',
   ENOTREGULAR: 'it is not a regular file (a named pipe or a device would block or never end)',
+  EILSEQ: 'it is not UTF-8 text (a binary file?), and kubectl refuses it too',
 };
 
 /** Why a file could not be read, in words (`no such file`), for a message. */

@@ -46,6 +46,7 @@ import { compareUtf8 } from '../go/json';
 import { qualifiedNameProblem } from '../input/values';
 import { ImageReference } from './image-reference';
 import { displayKey, hasUserinfo, schemelessUrlError, urlsMatch } from './keyring';
+import { pushAll } from '../input/arrays';
 
 /** The service-account token settings of a KEP-4412 provider (`tokenAttributes`). */
 export interface ProviderTokenAttributes {
@@ -161,7 +162,7 @@ export function readCredentialProviderConfig(path: string): NodeCredentialProvid
       throw new Error(`cannot read credential provider config '${file}': ${readErrorReason((e as FileReadError).code)}; ` +
         'pass the file given to the kubelet\'s --image-credential-provider-config');
     }
-    providers.push(...decodeConfig(text, file));
+    pushAll(providers, decodeConfig(text, file));
   }
   validateProviders(providers, files.length === 1 ? files[0] : path);
   return providers.map(finish);

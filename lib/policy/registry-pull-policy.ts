@@ -2,8 +2,9 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { onlyBuiltInResolvers, plainPodJson } from './_plain-objects';
 import {
-  ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, ServiceAccountObject, podObject, pullSecretObject, readManifests,
+  MODEL_KINDS, ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, pullSecretObject, readManifests,
 } from '../check/manifest-model';
+import { describeNamespace } from '../check/messages';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { POLICY_PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
 import { ManifestPulls, resolveManifests } from '../check/manifest-pulls';
@@ -16,12 +17,14 @@ import { compareUtf8 } from '../go/json';
 import {
   checkDns1123Subdomain, describeType, dns1123LabelProblem, isObject, optionalBoolean, requireArray, requireObject, requireString,
 } from '../input/values';
+import { printable } from '../input/printable';
 import { parseImageReference } from '../kubelet/image-reference';
 import { RegistryEntries } from '../secrets/_registry-entries';
 import { PrivateRegistrySecret } from '../secrets/private-registry-secret';
 import { SealedRegistrySecret } from '../secrets/sealed-registry-secret';
 import { SealingCertificate } from '../secrets/sealing-certificate';
 import { readStabilityKey } from '../secrets/_stability-key';
+import { pushAll } from '../input/arrays';
 
 /** Props for `RegistryPullPolicy`: the registries, and how the per-namespace pull secrets are written. */
 export interface RegistryPullPolicyProps {
@@ -87,9 +90,8 @@ const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
 const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
 // a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
 const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
-// the kinds whose JSON the policy reads: pod-bearing objects, the objects that put a pull secret into the cluster, and
-// service accounts (whose pull secrets a pod without its own gets)
-const READ_KINDS = new Set([...Object.keys(POD_SPEC_PATHS), 'Secret', 'SealedSecret', 'ExternalSecret', 'ServiceAccount']);
+// the kinds whose JSON the policy reads: those the manifest model reads, and Lists of them (any kind ending in 'List')
+const SECRET_KINDS = ['Secret', 'SealedSecret', 'ExternalSecret'];
 
 /** How the policy changed one object: what it added, kept live so that a later pass of the same synth can update it. */
 type PatchState =
@@ -102,11 +104,10 @@ type PatchState =
 interface ObjectFacts {
   /** The object has been written since it was read. */
   written?: boolean;
-  readonly pod?: PodObject;
-  readonly secret?: PullSecretObject;
-  /** A secret's JSON, to compare its content with the policy's. */
+  /** What it holds, as the manifest model reads it (a List holds several objects). */
+  readonly model: ManifestModel;
+  /** A Secret's JSON, to compare its content with the policy's. */
   readonly json?: unknown;
-  readonly serviceAccount?: ServiceAccountObject;
 }
 
 /** One namespace's secret as written. */
@@ -326,26 +327,25 @@ export class RegistryPullPolicy extends Construct {
    */
   private _apply(): string[] {
     const owners: ApiObject[] = [];
-    const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [] };
+    const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [], problems: [] };
     const secretJsons = new Map<number, unknown>();
     const readsBefore = this._reads;
     this._plainResolvers = onlyBuiltInResolvers(this);
     for (const o of this._objectsInScope()) {
-      if (!READ_KINDS.has(o.kind)) continue;
+      if (!MODEL_KINDS.has(o.kind) && !o.kind.endsWith('List')) continue;
       const facts = this._factsOf(o);
       if (facts === undefined) continue;
       const index = owners.length;
       owners.push(o);
       // the indexes of this pass: the plan names objects by their place in `owners`
-      if (facts.pod) {
-        (facts.pod as { index: number }).index = index;
-        model.pods.push(facts.pod);
-      } else if (facts.secret) {
-        model.secrets.push({ ...facts.secret, index });
-        secretJsons.set(index, facts.json);
-      } else if (facts.serviceAccount) {
-        model.serviceAccounts.push({ ...facts.serviceAccount, index });
+      for (const pod of facts.model.pods) {
+        (pod as { index: number }).index = index;
+        model.pods.push(pod);
       }
+      for (const secret of facts.model.secrets) model.secrets.push({ ...secret, index });
+      if (facts.json !== undefined) secretJsons.set(index, facts.json);
+      for (const sa of facts.model.serviceAccounts) model.serviceAccounts.push({ ...sa, index });
+      for (const problem of facts.model.problems) model.problems.push({ ...problem, index });
     }
     // nothing read anew and the same objects: the last pass's decision stands (it had no errors, or the facts were dropped)
     const last = this._lastOwners;
@@ -361,9 +361,11 @@ export class RegistryPullPolicy extends Construct {
     const imageErrors = plan.imageErrors;
     const errors = [...plan.errors];
     for (const w of pulls.workloads) {
-      for (const image of w.images) if (image.verdict === 'undeclared') warnOnce(this, `${this.node.path}: ${image.message}`);
+      for (const image of w.images) if (image.verdict === 'undeclared') warnOnce(this, `${this.node.path}: ${printable(image.message!)}`);
     }
     this._declarePublicImages(pulls, owners);
+    // objects the API server refuses (a namespace that is not a string): the policy must not write their secret elsewhere
+    for (const p of model.problems) errors.push(`${owners[p.index].node.path}: ${p.message}`);
 
     // the secrets: one per namespace that needs one, in a stable order (objects without a namespace first)
     const existingByName = new Map<string, PullSecretObject[]>();
@@ -373,8 +375,12 @@ export class RegistryPullPolicy extends Construct {
     }
     const wanted = new Map<string, WantedSecret>();
     const keys = [...plan.namespaces.keys()].sort(compareUtf8);
+    const outside = this._secretsOutsideScope();
     for (const key of keys) {
       const needs = plan.namespaces.get(key)!;
+      // objects without a namespace land in 'default' (kubectl's namespace unless the context says otherwise): the two
+      // groups get one Secret of one content, so that whichever kubectl applies last, both groups' pods pull
+      const sameNamespace = key === '' || key === 'default' ? ['', 'default'] : [key];
       const where = describeGroup(needs.namespace, [...needs.pods.map((d) => d.pod), ...needs.listing]);
       if (needs.namespace !== undefined) {
         const problem = dns1123LabelProblem(needs.namespace);
@@ -388,22 +394,34 @@ export class RegistryPullPolicy extends Construct {
           'objects set none: set their metadata.namespace (or the chart\'s namespace)');
         continue;
       }
-      const entries = this._entries.filter((e) => needs.servers.has(e.server));
+      const servers = new Set(sameNamespace.flatMap((k) => [...plan.namespaces.get(k)?.servers ?? []]));
+      const entries = this._entries.filter((e) => servers.has(e.server));
       const payload = encodeDockerConfigJson(entries);
       const name = this.appendHash
         ? hashedSecretName(this.secretName, DOCKER_CONFIG_JSON_SECRET_TYPE, { [DOCKER_CONFIG_JSON_KEY]: payload })
         : this.secretName;
       let write = true;
-      for (const existing of existingByName.get(`${key}/${name}`) ?? []) {
+      const elsewhere = (ns: string | undefined): string => (ns === needs.namespace ? '' : `, in ${describeNamespace(ns)}`);
+      for (const existing of sameNamespace.flatMap((k) => existingByName.get(`${k}/${name}`) ?? [])) {
         if (!this._certificate && sameSecret(secretJsons.get(existing.index), payload)) {
           write = false; // the same Secret exists already: the objects refer to it
           continue;
         }
-        errors.push(`${needs.namespace === undefined ? 'among the objects without a namespace' : `namespace '${needs.namespace}'`} already ` +
+        errors.push(`${describeNamespaceGroup(needs.namespace)} already ` +
           `has ${existing.kind === 'Secret' ? 'a Secret' : `a ${existing.kind} that makes a Secret`} named '${name}' ` +
-          `(${existing.kind} ${owners[existing.index].node.path}) ` +
+          `(${existing.kind} ${owners[existing.index].node.path}${elsewhere(existing.namespace)}) ` +
           `${this._certificate ? 'whose content the policy cannot compare with its sealed one' : 'with other content than the policy\'s'}; ` +
           'the policy would write its own Secret of that name there: set the policy\'s secretName to another name, or remove that object');
+      }
+      // another chart's Secret of that name there (another policy's too): kubectl apply keeps the last one
+      for (const other of outside) {
+        if (other.secret.name !== name || !sameNamespace.includes(other.secret.namespace ?? '')) continue;
+        if (!this._certificate && sameSecret(other.json, payload)) continue;
+        const who = needs.namespace === undefined ? 'the objects without a namespace need' : `namespace '${needs.namespace}' needs`;
+        errors.push(`${who} the policy's Secret '${name}', and ${other.secret.kind} ${other.path} ` +
+          `in another chart makes a Secret of that name in ${describeNamespace(other.secret.namespace)} with other content; kubectl apply ` +
+          'keeps the last one, and the pods that need the other one\'s registries fail with ErrImagePull: give one of them another name ' +
+          '(the policy\'s secretName), or cover both charts with one App-scoped policy');
       }
       wanted.set(key, { id: key === '' ? 'no-namespace' : `ns-${key}`, name, payload, namespace: needs.namespace, entries, write,
         decisions: needs.pods });
@@ -415,6 +433,13 @@ export class RegistryPullPolicy extends Construct {
     for (const secret of wanted.values()) {
       for (const d of secret.decisions) {
         const owner = owners[d.pod.index];
+        if (d.pod.list !== undefined) {
+          // a JSON patch of the List would have to follow its items' order: the user lists the secret instead
+          errors.push(`${owner.node.path}: ${d.pod.resource} (an item of ${d.pod.list}) needs the policy's pull secret '${secret.name}', but ` +
+            'the policy cannot add it to an object inside a List: add it to the object\'s imagePullSecrets, or write the List\'s items as ' +
+            'objects of their own');
+          continue;
+        }
         decided.add(owner);
         const change = desiredPatch(d, secret.name, this._patches.get(owner));
         if (typeof change === 'string') errors.push(change);
@@ -434,7 +459,8 @@ export class RegistryPullPolicy extends Construct {
     if (errors.length > 0) {
       // the user will change something before the next synth: read everything again then
       this._facts = new WeakMap();
-      return [...imageErrors, ...errors];
+      // names, images and namespaces come from the manifests: none may move the terminal's cursor
+      return [...imageErrors, ...errors].map(printable);
     }
 
     for (const [owner, state] of changes) {
@@ -448,13 +474,14 @@ export class RegistryPullPolicy extends Construct {
       } else if (installed.mode === 'append' && state.mode === 'append') {
         installed.value.name = state.value.name;
       } else if (installed.mode === 'set' && state.mode === 'set') {
-        installed.value.splice(0, installed.value.length, ...state.value);
+        installed.value.length = 0;
+        pushAll(installed.value, state.value);
       }
     }
     this._writeSecrets([...wanted.values()].filter((s) => s.write));
     if (imageErrors.length > 0) {
       this._facts = new WeakMap();
-      return imageErrors;
+      return imageErrors.map(printable);
     }
     this._lastOwners = owners;
     return [];
@@ -494,16 +521,8 @@ export class RegistryPullPolicy extends Construct {
     this._reads++;
     const patch = this._patches.get(o);
     if (patch && plain === undefined) withoutPatch(json, patch);
-    let facts: ObjectFacts;
-    const pod = podObject(json, -1);
-    if (pod) {
-      // keep what the plan reads, not the whole object: 10,000 objects' JSON would stay alive
-      (pod as { spec: Record<string, any> }).spec = { imagePullSecrets: pod.spec.imagePullSecrets };
-      facts = { pod };
-    } else {
-      const secret = pullSecretObject(json, -1);
-      facts = secret ? { secret, json } : { serviceAccount: readManifests([json]).serviceAccounts[0] };
-    }
+    const model = readManifests([json]);
+    const facts: ObjectFacts = { model, json: SECRET_KINDS.includes(json.kind) ? json : undefined };
     this._facts.set(o, facts);
     if (!this._watched.has(o)) {
       this._watched.add(o);
@@ -576,6 +595,34 @@ export class RegistryPullPolicy extends Construct {
       this._secretsScope.node.tryRemoveChild(id);
       this._secretsWritten.delete(id);
     }
+  }
+
+  /**
+   * The pull secrets of the app outside a Chart-scoped policy's chart, other policies' among them: one of the same name in
+   * a namespace where the policy writes its own collides with it. Only Secrets, SealedSecrets and ExternalSecrets are read.
+   */
+  private _secretsOutsideScope(): { secret: PullSecretObject; json: unknown; path: string }[] {
+    const chart = this._scopeChart;
+    if (chart === undefined) return [];
+    const found: { secret: PullSecretObject; json: unknown; path: string }[] = [];
+    const visit = (c: IConstruct): void => {
+      for (const child of c.node.children) {
+        if (child === this || child === chart) continue;
+        if (ApiObject.isApiObject(child) && SECRET_KINDS.includes(child.kind)) {
+          let json: unknown;
+          try {
+            json = child.toJson();
+          } catch {
+            continue; // its own synthesis reports why
+          }
+          const secret = isObject(json) && metadataProblem(json) === undefined ? pullSecretObject(json, -1) : undefined;
+          if (secret) found.push({ secret, json, path: child.node.path });
+        }
+        visit(child);
+      }
+    };
+    visit(this.node.root);
+    return found;
   }
 
   /** Every ApiObject in scope except the policy's own: the chart's (not those of charts nested in it), or the whole app's. */
@@ -711,6 +758,11 @@ function sameSecret(json: any, payload: string): boolean {
   const data = json.data;
   if (!isObject(data) || Object.keys(data).length !== 1 || typeof data[DOCKER_CONFIG_JSON_KEY] !== 'string') return false;
   return Buffer.from(data[DOCKER_CONFIG_JSON_KEY], 'base64').toString('utf8') === payload;
+}
+
+/** A namespace group, for a message. */
+function describeNamespaceGroup(namespace: string | undefined): string {
+  return namespace === undefined ? 'among the objects without a namespace' : `namespace '${namespace}'`;
 }
 
 /** Names the objects of a namespace group for a message (the first three, and how many more). */

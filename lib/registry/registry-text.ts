@@ -4,6 +4,7 @@
 // travels inside a `Reason` as a part of its own, and only `SecretScreen.render` turns a reason into a line: a part
 // that holds a credential in any form the screen can decode is withheld, the rest is printed on one line.
 import { domainToUnicode } from 'node:url';
+import { pushAll } from '../input/arrays';
 
 /** Text a registry chose; printed only through {@link SecretScreen.render}. */
 export class RegistryText {
@@ -18,7 +19,7 @@ export function say(strings: TemplateStringsArray, ...values: readonly (string |
   const parts: (string | RegistryText)[] = [strings[0]];
   values.forEach((value, i) => {
     if (Array.isArray(value)) {
-      parts.push(...(value as Reason));
+      pushAll(parts, value as Reason);
     } else {
       parts.push(value instanceof RegistryText ? value : String(value));
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from '../../lib/check/annotations';
 import { checkManifests } from '../../lib/check/manifest-check';
+import { PullCheckValidation } from '../../lib/check/pull-check-validation';
 import { validateRegistryCredentials } from '../../lib/docker/credentials';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
 
@@ -160,4 +161,33 @@ describe('checkManifests', () => {
       data: { '.dockercfg': Buffer.from(JSON.stringify({ 'https://quay.io': { auth: 'dTpw' } })).toString('base64') } };
     expect(checkManifests([legacy, workload('Pod', 'p', podSpec(['quay.io/a/b'], ['old']))]).errors).toEqual([]);
   });
+});
+
+describe('PullCheckValidation properties', () => {
+  function validate(properties: unknown): { ruleName: string; recommendation: string; locations: string[] }[] {
+    const found: { ruleName: string; recommendation: string; locations: string[] }[] = [];
+    new PullCheckValidation(properties as any).validate({
+      manifests: ['a.yaml'],
+      parseManifest: () => [],
+      report: {
+        addViolation: (v) => found.push({ ruleName: v.ruleName, recommendation: v.recommendation, locations: v.violatingResources[0].locations }),
+        submit: () => undefined,
+      },
+      logger: { log: () => undefined },
+    });
+    return found;
+  }
+  for (const [title, value, got] of [['a string', 'publicImages: [nginx]', 'a string'], ['a number', 42, 'a number'],
+    ['a list', ['nginx'], 'an array'], ['true', true, 'a boolean']] as const) {
+    it(`fails when properties is ${title}, with one error, as inspect refuses it in cdk8s.yaml`, () => {
+      expect(validate(value)).toEqual([{ ruleName: 'plugin-properties', locations: ['properties'],
+        recommendation: '\'properties\' of the pull-check ' +
+        `plugin must be a mapping such as { publicImages: [nginx] }, got ${got}; fix the plugin entry in cdk8s.yaml` }]);
+    });
+  }
+  for (const value of [undefined, null, {}]) {
+    it(`takes properties ${JSON.stringify(value)} as none`, () => {
+      expect(validate(value)).toEqual([]);
+    });
+  }
 });

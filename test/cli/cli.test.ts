@@ -281,7 +281,7 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
   it('manifests of odd shapes are problems, not crashes; aliases that expand without bound are refused', async () => {
     const dir = fs.mkdtempSync(path.join(work, 'odd-'));
     fs.writeFileSync(path.join(dir, 'a.yaml'), [
-      '--- just a string', '--- [1, 2]', '---', '--- { kind: Pod, apiVersion: v1, metadata: { name: p }, spec: { containers: "x" } }',
+      '---', '--- { kind: Pod, apiVersion: v1, metadata: { name: p }, spec: { containers: "x" } }',
       '--- { kind: Pod, apiVersion: v1, metadata: { name: q }, spec: { containers: [{ name: c, image: 42 }], imagePullSecrets: {} } }',
       '--- { kind: Secret, apiVersion: v1, type: kubernetes.io/dockerconfigjson, metadata: { name: s }, data: { .dockerconfigjson: "%%%" } }', '',
     ].join('\n'));
@@ -301,6 +301,49 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     expect(b.stderr).toMatch(/^error: '.*bomb\.yml' is not valid YAML for a manifest: document 1 expands too many aliases/);
   });
 
+  it('a file kubectl refuses is an error naming it, never "0 workloads": binary, NUL bytes, a document that is not an object', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'refused-'));
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: ghcr.io/a/b:1}]}\n';
+    const cases: { name: string; bytes: Buffer; says: RegExp }[] = [
+      { name: 'binary.yaml', bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0xff, 0xfe, 0x00, 0x10]),
+        says: /cannot read '.*binary\.yaml': it is not UTF-8 text \(a binary file\?\), and kubectl refuses it too$/ },
+      { name: 'nul.yaml', bytes: Buffer.from(`${pod}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\u0000y}\n`),
+        says: /'.*nul\.yaml' is not valid YAML: line 8, column 19: a control character \(U\+0000\), which YAML does not allow and kubectl refuses/ },
+      { name: 'escape.yaml', bytes: Buffer.from(`${pod}# \u001b[2J\n`), says: /'.*escape\.yaml' is not valid YAML: line 5, column 3: a control character \(U\+001B\)/ },
+      { name: 'scalar.yaml', bytes: Buffer.from(`${pod}---\njust a string\n`),
+        says: /'.*scalar\.yaml': document 2 is a string, not an object; kubectl refuses it/ },
+      { name: 'list.yaml', bytes: Buffer.from('---\n---\n- a\n- b\n'), says: /'.*list\.yaml': document 2 is an array, not an object/ },
+    ];
+    for (const c of cases) {
+      const file = path.join(dir, c.name);
+      fs.writeFileSync(file, c.bytes);
+      const r = await run(['inspect', file]);
+      expect(r.status, c.name).toBe(2);
+      expect(r.stdout, c.name).toBe('');
+      expect(r.stderr.trimEnd(), c.name).toMatch(new RegExp(`^error: ${c.says.source}`));
+      expect(r.stderr.trimEnd().split('\n'), c.name).toHaveLength(1);
+    }
+  });
+
+  it('reads a List as kubectl does: a Pod and a Secret inside it are a workload and its pull secret', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'list-'));
+    // the Pod's only pull secret holds quay.io, so its ghcr.io image is not covered (an error, not a mere warning)
+    const auths = { 'quay.io': { username: 'jane', password: PASSWORDS[1] } };
+    fs.writeFileSync(path.join(dir, 'list.yaml'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', namespace: 'apps' },
+        data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'apps' },
+        spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'ghcr.io/acme/web:1' }] } },
+    ] }));
+    const r = await run(['inspect', '--json', dir]);
+    const json = JSON.parse(r.stdout);
+    expect(json.workloads.map((w: any) => [w.kind, w.namespace, w.name, w.images.map((i: any) => i.coverage)]))
+      .toEqual([['Pod', 'apps', 'web', ['not covered']]]);
+    expect(json.secrets.map((s: any) => [s.namespace, s.name, s.kind])).toEqual([['apps', 'regcred', 'Secret']]);
+    expect(r.status).toBe(1);
+    expectNoPasswords(r);
+  });
+
   it('--help says what the exit status depends on, as the commands do it', async () => {
     const help = (await run(['--help'])).stdout.replace(/\s+/g, ' ');
     // inspect: every image is covered, but a Secret is made twice; that problem alone makes it exit 1
@@ -308,11 +351,15 @@ describe('bad usage and unreadable input exit 2 with one line', () => {
     const auths = { 'ghcr.io': { username: 'jane', password: PASSWORDS[1] } };
     const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred', namespace: 'apps' },
       data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } };
-    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, secret, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
+    // the same name in the same namespace with other content: kubectl apply keeps the last one
+    const quay = { 'quay.io': auths['ghcr.io'] };
+    const other = { ...secret, data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: quay })).toString('base64') } };
+    fs.writeFileSync(path.join(twice, 'a.yaml'), [secret, other, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
       spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'ghcr.io/jane/app:v1' }] } }]
       .map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
     const inspect = await run(['inspect', twice]);
-    expect(inspect.stdout).toMatch(/both make it/);
+    expect(inspect.stdout.replace(/\s+/g, ' ')).toMatch(/two different Secrets named 'regcred' in namespace 'apps': .* kubectl apply keeps the last one/);
+    expect(inspect.stdout).not.toMatch(/both make it/);
     expect(inspect.stdout.replace(/\s+/g, ' ')).toMatch(/: 1 by a pull secret, 0 public, 0 node, 0 undeclared, 0 NOT COVERED $/);
     expect(inspect.status).toBe(1);
     expect(help).toMatch(/ inspect 0 when it lists no problem; 1 when it lists any: an image NOT COVERED, and also a Secret made twice /);

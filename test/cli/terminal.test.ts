@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Output, paragraph, safe, table, wrap } from '../../lib/cli/terminal';
+import { Output, paragraph, table, wrap } from '../../lib/cli/terminal';
+import { printable } from '../../lib/input/printable';
 
 function output(width: number, color = false): Output {
   return { write: () => undefined, color, width };
@@ -53,8 +54,17 @@ describe('wrap and paragraph', () => {
   });
 });
 
-describe('safe', () => {
+describe('printable', () => {
   it('writes control characters and bidirectional overrides as escapes', () => {
-    expect(safe('a\u001b[2Jb\u0007c\u202ed\u009be')).toBe('a\\u{1b}[2Jb\\u{7}c\\u{202e}d\\u{9b}e');
+    expect(printable('a\u001b[2Jb\u0007c\u202ed\u009be')).toBe('a\\u{1b}[2Jb\\u{7}c\\u{202e}d\\u{9b}e');
+  });
+});
+
+describe('table over many rows', () => {
+  it('renders 200,000 rows without "Maximum call stack size exceeded"', () => {
+    const out: Output = { write: () => undefined, color: false, width: 80 };
+    const rows = Array.from({ length: 200_000 }, (_, i) => [{ text: `ghcr.io/acme/app-${i}:1` }, { text: 'regcred' }]);
+    const lines = table(out, [{ header: 'IMAGE', wrap: true }, { header: 'SECRET' }], rows);
+    expect(lines).toHaveLength(200_001);
   });
 });
