@@ -7,7 +7,7 @@ import { parseImageReference } from '../lib/kubelet/image-reference';
 import { findNearMisses } from '../lib/kubelet/keyring';
 import { payloadSizeProblem } from '../lib/docker/payload';
 import { EXAMPLE_CREDENTIALS, PrivateRegistryChartProps } from './private-registry-chart';
-import { PullCheckRule, checkPodPulls } from '../lib/check/pull-check';
+import { PullCheckRule, PullEngine } from '../lib/check/pull-engine';
 import { RegistrySecretCredentialsProps } from '../lib/secrets/registry-secret';
 import { SealingCertificate } from '../lib/secrets/sealing-certificate';
 import { readStabilityKey } from '../lib/secrets/_stability-key';
@@ -188,7 +188,7 @@ function readDockerConfig(dir: string, servers: string[] | undefined, env: { [na
 
 /** The pull check the pod will run at synth, run now so that its message can name the variables to change. */
 function checkImageCovered(image: string, fromEnv: boolean, servers: string[]): void {
-  const { errors } = checkPodPulls({ containers: [{ name: 'private-reg-container', image }], secrets: [{ name: 'secret', servers }] });
+  const { errors } = new PullEngine().resolvePod({ containers: [{ name: 'private-reg-container', image }], secrets: [{ name: 'secret', servers }] });
   const error = errors[0];
   if (error === undefined) return;
   const what = fromEnv ? `environment variable IMAGE '${image}'` : `the default image '${image}' (IMAGE is not set)`;

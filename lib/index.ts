@@ -47,7 +47,7 @@ export { RegistryPullPolicy } from './policy/registry-pull-policy';
 
 // the kubelet's view of an image, and the pull check as a cdk8s validation plugin
 export { ImageReference } from './kubelet/image-reference';
-export { PullCheckRule } from './check/pull-check';
+export { PullCheckRule } from './check/pull-engine';
 export { ImagePullCredentialsVerificationPolicy } from './check/node-facts';
 export type {
   IPullCheckValidationContext, IPullCheckValidationLogger, IPullCheckValidationReport, PullCheckValidationProps, PullCheckViolatingResource,

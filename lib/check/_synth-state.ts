@@ -5,6 +5,7 @@
  */
 import { IConstruct } from 'constructs';
 import { CachingUrlParser } from '../go/url';
+import { PolicyFacts, PullEngine } from './pull-engine';
 
 /** The state of the checks of one construct tree. */
 export interface SynthState {
@@ -12,6 +13,10 @@ export interface SynthState {
   readonly warned: Set<string>;
   /** The parser every keyring lookup of the app uses. */
   readonly urls: CachingUrlParser;
+  /** The engine the constructs' checks share (its caches). */
+  readonly engine: PullEngine;
+  /** The RegistryPullPolicies of the app: the chart each covers (undefined: every chart), and what it adds. */
+  readonly policies: { readonly scope?: IConstruct; readonly facts: PolicyFacts }[];
 }
 
 const STATE = Symbol.for('cdk8s-private-registry.SynthState');
@@ -21,7 +26,8 @@ export function synthState(scope: IConstruct): SynthState {
   const root = scope.node.root as IConstruct & { [STATE]?: SynthState };
   let state = root[STATE];
   if (state === undefined) {
-    state = { warned: new Set(), urls: new CachingUrlParser() };
+    const urls = new CachingUrlParser();
+    state = { warned: new Set(), urls, engine: new PullEngine([], urls, undefined, false), policies: [] };
     Object.defineProperty(root, STATE, { value: state });
   }
   return state;

@@ -12,7 +12,7 @@ import { OPTIONS_RESOURCE, checkManifestModel } from './manifest-check';
 import { readManifestFile } from './manifest-file';
 import { ManifestReader } from './manifest-model';
 import { ImagePullCredentialsVerificationPolicy } from './node-facts';
-import { PullCheckRule } from './pull-check';
+import { PullCheckRule } from './pull-engine';
 import { printable } from '../input/printable';
 import { describeType, isObject } from '../input/values';
 

@@ -68,7 +68,9 @@ from the PullCheckValidation properties in ./cdk8s.yaml.
 Exit status:
   inspect       0 when it lists no problem; 1 when it lists any: an image NOT
                 COVERED, and also a Secret made twice or that cannot be
-                decoded, a bad auths key, a pull secret in another namespace
+                decoded, a bad auths key, a pull secret in another namespace;
+                warnings (an image undeclared, Docker Hub's rate limit) do not
+                count
   login-check   0 when every image is ok or skipped (skipped: what cannot be
                 checked from here, such as a SealedSecret, an ExternalSecret, a
                 secret not in the output or the node's credentials); 1 when one

@@ -2,7 +2,8 @@
  * `cdk8s-private-registry inspect`: what `kubectl get secret -o yaml | base64 --decode` would show, without the
  * passwords, and for every image the secret and `auths` key the kubelet will use. Reads files only; never the network.
  */
-import { ImagePull, PullSecretSummary, WorkloadPulls } from '../check/pull-credentials';
+import { PullSecretSummary, WorkloadPulls } from '../check/manifest-pulls';
+import { ImageVerdict } from '../check/pull-engine';
 import { displayKey } from '../kubelet/keyring';
 import { Pulls } from './pulls';
 import { Cell, Output, Row, line, paint, paragraph, table } from './terminal';
@@ -28,16 +29,17 @@ export interface InspectJson {
       readonly secret: string | null;
       /** Its `auths` key, as written; null when no secret is used. */
       readonly server: string | null;
-      /** `secret`, `public`, `node` or `not covered`. */
+      /** The verdict: `secret`, `node`, `public`, `undeclared` (a warning) or `not covered` (an error). */
       readonly coverage: string;
     }[];
   }[];
+  /** The errors, one line each: every image `not covered`, and what the API server or the kubelet refuses (warnings are not here). */
   readonly problems: string[];
 }
 
-/** The exit status: 1 when the report lists any problem (an image not covered is one, a duplicate Secret another), else 0. */
+/** The exit status: 1 when the report has any error (an image not covered is one, a duplicate Secret another), else 0; warnings do not count. */
 export function inspectStatus(pulls: Pulls): number {
-  return pulls.report.problems.length === 0 ? 0 : 1;
+  return pulls.report.errors.length === 0 ? 0 : 1;
 }
 
 /** The `--json` document. */
@@ -56,12 +58,12 @@ export function inspectJson(pulls: Pulls): InspectJson {
       name: w.pod.name ?? null,
       images: w.images.map((i) => ({
         image: i.use.image,
-        secret: i.coverage === 'secret' ? i.credentials[0].secret.name : null,
-        server: i.coverage === 'secret' ? displayKey(i.credentials[0].server) : null,
-        coverage: i.coverage,
+        secret: i.verdict === 'secret' ? i.credentials[0].secret.name : null,
+        server: i.verdict === 'secret' ? displayKey(i.credentials[0].server) : null,
+        coverage: i.verdict,
       })),
     })),
-    problems: [...report.problems],
+    problems: report.errors.map((e) => e.message),
   };
 }
 
@@ -93,18 +95,22 @@ export function inspectText(pulls: Pulls, out: Output): string[] {
     ], rows));
   }
 
-  if (report.problems.length > 0) {
-    lines.push('', paint(out, 'red', paint(out, 'bold', `Problems (${report.problems.length})`)));
-    for (const problem of report.problems) pushAll(lines, paragraph(out, `- ${printable(problem)}`, 2));
+  if (report.errors.length > 0) {
+    lines.push('', paint(out, 'red', paint(out, 'bold', `Problems (${report.errors.length})`)));
+    for (const problem of report.errors) pushAll(lines, paragraph(out, `- ${printable(problem.message)}`, 2));
+  }
+  if (report.warnings.length > 0) {
+    lines.push('', paint(out, 'yellow', paint(out, 'bold', `Warnings (${report.warnings.length})`)));
+    for (const warning of report.warnings) pushAll(lines, paragraph(out, `- ${printable(warning.message)}`, 2));
   }
 
   const images = report.workloads.flatMap((w) => w.images);
-  const count = (c: string): number => images.filter((i) => i.coverage === c).length;
+  const count = (c: string): number => images.filter((i) => i.verdict === c).length;
   const uncovered = count('not covered');
   lines.push('');
   pushAll(lines, line(out, [
     { text: `${plural(images.length, 'image')} in ${plural(report.workloads.length, 'workload')}: ${count('secret')} by a pull secret, ` +
-      `${count('public')} public, ${count('node')} node, ` },
+      `${count('public')} public, ${count('node')} node, ${count('undeclared')} undeclared, ` },
     { text: `${uncovered} NOT COVERED`, style: uncovered > 0 ? 'red' : 'green' },
   ]));
   return lines;
@@ -135,8 +141,8 @@ function registries(s: PullSecretSummary): { server: string; username?: string; 
   return (object.servers ?? []).map((server) => ({ server, hasPassword: false }));
 }
 
-function pulledWith(image: ImagePull): Cell[] {
-  switch (image.coverage) {
+function pulledWith(image: ImageVerdict): Cell[] {
+  switch (image.verdict) {
     case 'secret': {
       const first = image.credentials[0];
       return [{ text: printable(first.secret.name), style: 'green' }, { text: printable(displayKey(first.server)) }];
@@ -145,6 +151,8 @@ function pulledWith(image: ImagePull): Cell[] {
       return [{ text: 'public', style: 'cyan' }, { text: '' }];
     case 'node':
       return [{ text: 'node', style: 'cyan' }, { text: printable(image.node!.pattern) }];
+    case 'undeclared':
+      return [{ text: 'undeclared', style: 'yellow' }, { text: '' }];
     default:
       return [{ text: 'NOT COVERED', style: 'red' }, { text: '' }];
   }

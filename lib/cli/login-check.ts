@@ -10,7 +10,8 @@
  * no pull secret covers, is checked anonymously, as the kubelet pulls it. An image the kubelet fails before it asks a
  * registry (an invalid reference, a pull secret it cannot decode) is `invalid`.
  */
-import { ImagePull, PullCredential, WorkloadPulls, describeSecret } from '../check/pull-credentials';
+import { WorkloadPulls, describeSecret } from '../check/manifest-pulls';
+import { ImageVerdict as ImagePull, PullCredential } from '../check/pull-engine';
 import { displayKey } from '../kubelet/keyring';
 import { LoginCredential, LoginOptions, LoginResult, LoginStatus, LoginTarget, checkLogins } from '../registry/login';
 import { workloadName } from './inspect';
@@ -60,7 +61,9 @@ export async function loginCheck(pulls: Pulls, options: LoginOptions): Promise<L
 
 function plan(workload: WorkloadPulls, pull: ImagePull): Plan {
   const ref = pull.ref;
-  if (pull.failsBeforePull || !ref) return { status: 'invalid', detail: pull.reason ?? 'the kubelet cannot pull it' };
+  // the table names the workload already
+  const detail = (pull.message ?? 'the kubelet cannot pull it').replace(`${workload.pod.resource}: `, '');
+  if (pull.failsBeforePull || !ref) return { status: 'invalid', detail };
   const target = (credentials: LoginCredential[]): LoginTarget =>
     ({ domain: ref.domain, repository: ref.path, reference: ref.digest ?? ref.tag ?? 'latest', credentials });
   const node = pull.node;
@@ -68,15 +71,15 @@ function plan(workload: WorkloadPulls, pull: ImagePull): Plan {
     ? `the node's own credentials (pattern '${node.pattern}' of ${node.provider.source}), which cannot be fetched here`
     : `the node's credential provider '${node.provider.name}' (pattern '${node.pattern}' in '${node.provider.source}'), whose ` +
       'credentials cannot be fetched here');
-  switch (pull.coverage) {
+  switch (pull.verdict) {
     case 'node':
       return { status: 'skipped', detail: `pulled with ${nodeNote}` };
     case 'public':
       return { target: target([]), readable: [] };
+    case 'undeclared':
+      if (workload.unknownSecrets.length > 0) return { status: 'skipped', detail };
+      return { target: target([]), readable: [] };
     case 'not covered':
-      if (workload.unknownSecrets.length > 0) {
-        return { status: 'skipped', detail: pull.reason! };
-      }
       return { target: target([]), readable: [] };
     default: {
       const readable: PullCredential[] = [];

@@ -1,9 +1,10 @@
 /**
  * What both commands start from: the manifests read, the defaults of cdk8s.yaml merged with the options, and the
- * kubelet's credentials for every image (`resolvePullCredentials`).
+ * engine's verdict on every image (`resolveManifests`).
  */
 import { resolve } from 'path';
-import { PullCredentialsReport, resolvePullCredentials } from '../check/pull-credentials';
+import { ManifestPulls, resolveManifests } from '../check/manifest-pulls';
+import { NO_NODE_FACTS } from '../check/node-facts';
 import { NodeCredentialProvider, nodeImagesProvider, readCredentialProviderConfig } from '../kubelet/credential-providers';
 import { parseImageReference } from '../kubelet/image-reference';
 import { readManifestFiles } from './manifest-files';
@@ -24,7 +25,7 @@ export interface Pulls {
   /** The paths read, as given (or the default). */
   readonly paths: readonly string[];
   readonly files: readonly string[];
-  readonly report: PullCredentialsReport;
+  readonly report: ManifestPulls;
 }
 
 /**
@@ -59,8 +60,7 @@ export function readPulls(options: PullOptions, cwd: string = process.cwd()): Pu
 
   // paths stay as given, for messages, when they are relative to the process' own folder
   const input = readManifestFiles(resolve(cwd) === resolve() ? paths : paths.map((p) => resolve(cwd, p)));
-  const model = input.model;
-  const report = resolvePullCredentials(model, { publicImages, nodeProviders: providers });
-  // what the model found about the documents themselves (a namespace that is not a string, two Secrets that collide) first
-  return { paths, files: input.files, report: { ...report, problems: [...model.problems.map((p) => p.message), ...report.problems] } };
+  // the model's problems (a namespace that is not a string, two Secrets that collide) are the first of the report's errors
+  const report = resolveManifests(input.model, { publicImages, node: { ...NO_NODE_FACTS, providers } });
+  return { paths, files: input.files, report };
 }

@@ -39,6 +39,8 @@ export enum NearMissKind {
    * not match itself (a bracketed IPv6 address without a port).
    */
   GLOB = 'glob',
+  /** The hosts, or the first repository components, differ by a typo (one or two letters swapped, missing or extra). */
+  TYPO = 'typo',
 }
 
 /** A key that does not match an image but probably was meant to. */
@@ -49,6 +51,8 @@ export interface NearMiss {
   readonly kind: NearMissKind;
   /** One lower-case line saying what differs and how to fix it. */
   readonly hint: string;
+  /** The image as it was probably meant, when the image (not the key) is what to fix: `did you mean` it. */
+  readonly correctedImage?: string;
 }
 
 /** The key the kubelet falls back to for Docker Hub images (`https://index.docker.io/v1/` normalizes to it). */
@@ -233,6 +237,9 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
         hint: hint(`the key has ${describePort(keyHost.port)} and the image has ${describePort(imageHost.port)}, ` +
           `and the kubelet compares ports as written; use the key '${host}'`),
       });
+    } else if (sameHost && !imagePath.startsWith(reparsed.path) && typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)) {
+      const corrected = typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)!;
+      misses.push({ key, kind: NearMissKind.TYPO, correctedImage: corrected, hint: hint(`did you mean '${corrected}'`) });
     } else if (sameHost && !imagePath.startsWith(reparsed.path)) {
       misses.push({
         key,
@@ -241,16 +248,74 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
           `use the key '${host}' or '${image.name}'`),
       });
     } else if (!sameHost && hostsMatch(keyHost.parts, imageHost.parts, true)) {
+      // a registry host is lower case everywhere but in what was typed: fix the image, unless the key is the upper-case one
+      const imageUpper = host !== host.toLowerCase() && image.original.startsWith(`${image.domain}/`);
+      const corrected = imageUpper ? `${image.domain.toLowerCase()}${image.original.slice(image.domain.length)}` : undefined;
       misses.push({
         key,
         kind: NearMissKind.CASE,
-        hint: hint(`the hosts differ in case and the kubelet compares them case-sensitively; use the key '${host}'`),
+        correctedImage: corrected,
+        hint: hint(corrected !== undefined ? `the kubelet compares hosts case-sensitively; did you mean '${corrected}'`
+          : `the hosts differ in case and the kubelet compares them case-sensitively; use the key '${host}'`),
       });
     } else if (DOCKER_HUB_HOSTS.includes(normalized.host.toLowerCase()) && isDockerHubDomain(image.domain)) {
       misses.push({ key, kind: NearMissKind.DOCKER_HUB, hint: hint(dockerHubHint(normalized, image)) });
+    } else {
+      const corrected = typoCorrection(keyHost, imageHost, sameHost, reparsed.path, imagePath, image);
+      if (corrected !== undefined) {
+        misses.push({ key, kind: NearMissKind.TYPO, correctedImage: corrected, hint: hint(`did you mean '${corrected}'`) });
+      }
     }
   }
   return misses;
+}
+
+/**
+ * The image as it was probably meant when its registry host (same port, same number of parts) or, under the key's own
+ * host, the first components of its repository differ from the key's by a typo: `gchr.io/acme/app:1` against `ghcr.io`
+ * is `ghcr.io/acme/app:1`. Undefined when the difference is more than a typo, or the registry is not written in the image.
+ */
+function typoCorrection(keyHost: { parts: string[]; port: string }, imageHost: { parts: string[]; port: string }, sameHost: boolean,
+  keyPath: string, imagePath: string, image: ImageReference): string | undefined {
+  const written = image.original.startsWith(`${image.domain}/`);
+  if (!written || keyHost.port !== imageHost.port) return undefined;
+  const rest = image.original.slice(image.domain.length);
+  if (!sameHost) {
+    const keyText = keyHost.parts.join('.');
+    const imageText = imageHost.parts.join('.');
+    // registries whose names are a typo apart from each other (gcr.io, ghcr.io) are each what was meant
+    if (hasGlobCharacter(keyText) || WELL_KNOWN_REGISTRIES.has(imageText.toLowerCase()) || !isTypo(keyText, imageText)) return undefined;
+    const port = keyHost.port === '' ? '' : `:${keyHost.port}`;
+    return `${keyText}${port}${rest}`;
+  }
+  // same host: the key's path names a repository prefix ('/acme') that the image misspells ('/acme-corp' is not one)
+  const want = keyPath.split('/').filter((p) => p !== '');
+  const have = imagePath.split('/').filter((p) => p !== '');
+  if (want.length === 0 || have.length <= want.length) return undefined;
+  if (!want.every((part, i) => part === have[i] || isTypo(part, have[i]))) return undefined;
+  const typedPath = `/${have.slice(0, want.length).join('/')}`;
+  if (!rest.startsWith(typedPath)) return undefined;
+  return `${image.domain}/${want.join('/')}${rest.slice(typedPath.length)}`;
+}
+
+const WELL_KNOWN_REGISTRIES = new Set(['docker.io', 'ghcr.io', 'gcr.io', 'quay.io', 'registry.k8s.io', 'k8s.gcr.io', 'mcr.microsoft.com',
+  'public.ecr.aws', 'registry.gitlab.com', 'nvcr.io', 'icr.io', 'cr.io']);
+
+/** Whether two different names are one typo apart: an optimal string alignment distance of 1, or 2 in names of 6 or more characters. */
+function isTypo(want: string, have: string): boolean {
+  if (want === have || want.toLowerCase() === have.toLowerCase()) return false;
+  const limit = Math.min(want.length, have.length) >= 6 ? 2 : 1;
+  if (Math.abs(want.length - have.length) > limit) return false;
+  const d: number[][] = Array.from({ length: want.length + 1 }, (_, i) => [i, ...Array<number>(have.length).fill(0)]);
+  for (let j = 1; j <= have.length; j++) d[0][j] = j;
+  for (let i = 1; i <= want.length; i++) {
+    for (let j = 1; j <= have.length; j++) {
+      const cost = want[i - 1] === have[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && want[i - 1] === have[j - 2] && want[i - 2] === have[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[want.length][have.length] <= limit;
 }
 
 /**

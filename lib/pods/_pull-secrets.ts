@@ -1,12 +1,12 @@
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkLabelsAndAnnotations, checkMetadata } from '../input/metadata';
 import { serviceAccountNamespaceMessage } from '../check/messages';
 import { checkDns1123Label, checkDns1123Subdomain, describeType, requireArray, requireObject, requireString } from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
-import { PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
-import { PullSecretFacts, checkPodPulls } from '../check/pull-check';
+import { NODE_IMAGES_ANNOTATION, PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
+import { PullSecretFacts } from '../check/pull-engine';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { CommonPrivatePodProps } from './private-pod-props';
 import { NodePullConfig } from './node-pull-config';
@@ -19,10 +19,10 @@ function pullSecretFacts(secret: kplus.ISecret): PullSecretFacts {
   const declared = secret as Partial<IRegistrySecret>;
   // a Secret built in this app has a known namespace even when none is set (then it is kubectl's current one)
   if (secret instanceof kplus.Secret) {
-    return { name: secret.name, servers: declared.servers, namespaceKnown: true, namespace: secret.metadata.namespace };
+    return { name: secret.name, servers: declared.servers, namespaceKnown: true, namespace: secret.metadata.namespace, form: 'construct' };
   }
   const namespace = declared.secretNamespace;
-  return { name: secret.name, servers: declared.servers, namespaceKnown: namespace !== undefined, namespace };
+  return { name: secret.name, servers: declared.servers, namespaceKnown: namespace !== undefined, namespace, form: 'construct' };
 }
 
 /** The props a private pod-bearing construct hands to `PullSecrets.forPod`, before its base class exists. */
@@ -89,6 +89,7 @@ export class PullSecrets {
   private _references?: kplus.k8s.LocalObjectReference[];
   private readonly _publicImages: string[] = [];
   private _pod?: kplus.AbstractPod;
+  private _nodeImagesAnnotated = false;
 
   /**
    * @param context names the owning construct in messages
@@ -132,6 +133,15 @@ export class PullSecrets {
     }
     this._publicImages.push(image);
     if (this._publicImages.length === 1 && this._pod) this.annotatePublicImages(this._pod);
+  }
+
+  // the validation plugin and inspect see only the manifests: they read the node-provided patterns from this annotation
+  private annotateNodeImages(pod: kplus.AbstractPod, config: NodePullConfig): void {
+    if (this._nodeImagesAnnotated) return;
+    this._nodeImagesAnnotated = true;
+    // a provider that needs the service account's token cannot be told in a pattern list: the plugin is given its config
+    const patterns = config._facts.providers.filter((p) => p.tokenAttributes === undefined).flatMap((p) => p.matchImages);
+    if (patterns.length > 0) pod.metadata.addAnnotation(NODE_IMAGES_ANNOTATION, patterns.join(','));
   }
 
   // the validation plugin sees only the manifests: it reads the public images from this annotation
@@ -196,18 +206,25 @@ export class PullSecrets {
         let source: string | undefined;
         if (read === lent) source = `the imagePullSecrets of service account '${serviceAccount!.name}'`;
         else if (lent) source = `imagePullSecrets (the pod lists its own, so it does not get those of service account '${serviceAccount!.name}')`;
-        const { errors, warnings } = checkPodPulls({
+        const config = NodePullConfig.of(pod);
+        if (config !== undefined) this.annotateNodeImages(pod, config);
+        const state = synthState(pod);
+        const chart = Chart.of(pod);
+        // the output is what gets applied: a policy in scope adds its secret where this pod needs it
+        const policy = state.policies.find((p) => p.scope === undefined || p.scope === chart)?.facts;
+        const { errors, warnings } = state.engine.resolvePod({
           namespace: pod.metadata.namespace,
           containers: [
             ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true, pullPolicy: c.imagePullPolicy })),
             ...pod.containers.map((c) => ({ name: c.name, image: c.image, pullPolicy: c.imagePullPolicy })),
           ],
-          node: NodePullConfig.of(pod)?._facts,
+          node: config?._facts,
           serviceAccount: serviceAccountFacts(pod.serviceAccount),
           secrets: read._secrets.map(pullSecretFacts),
           secretsSource: source,
-          publicImages: this._publicImages,
-          urls: synthState(pod).urls,
+          // a copy: the engine remembers what it made of a list, and this one grows with addPublicImage
+          publicImages: this._publicImages.length === 0 ? undefined : [...this._publicImages],
+          policy,
         });
         warnings.forEach((w) => warnOnce(pod, `${pod.node.path}: ${w.message}`));
         return [...containerNameErrors(pod), ...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];

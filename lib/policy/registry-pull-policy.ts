@@ -1,12 +1,14 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { onlyBuiltInResolvers, plainPodJson } from './_plain-objects';
-import { PlanCache, PodDecision, planPulls } from './_pull-plan';
 import {
   MODEL_KINDS, ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, pullSecretObject, readManifests,
 } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
 import { synthState, warnOnce } from '../check/_synth-state';
+import { POLICY_PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
+import { ManifestPulls, resolveManifests } from '../check/manifest-pulls';
+import { PolicyFacts, PullEngine } from '../check/pull-engine';
 import { HASH_SUFFIX_LENGTH, hashedSecretName } from '../docker/append-hash';
 import { DockerConfig } from '../docker/docker-config';
 import { DockerConfigEntry, RegistryCredentials, validateRegistryCredentials } from '../docker/credentials';
@@ -127,6 +129,52 @@ interface WantedSecret extends WrittenSecret {
   readonly decisions: PodDecision[];
 }
 
+/** An object that needs the policy's secret, and the secrets of its service account it must then list itself. */
+interface PodDecision {
+  readonly pod: PodObject;
+  /** The ServiceAccount admission plugin copies them only into a pod that lists none. */
+  readonly copied: readonly string[];
+}
+
+/** One namespace (or the objects without one) whose objects need the policy's secret. */
+interface NamespaceNeeds {
+  readonly namespace?: string;
+  /** The policy's servers its images need: per image, the key the kubelet tries first. */
+  readonly servers: Set<string>;
+  /** The objects that must list the secret, in input order. */
+  readonly pods: PodDecision[];
+  /** Objects that list it already: they need its servers, but no change. */
+  readonly listing: PodObject[];
+}
+
+/** The engine's answer grouped as the policy writes it: a secret per namespace, a reference per object; and the errors. */
+function needsByNamespace(pulls: ManifestPulls): { namespaces: Map<string, NamespaceNeeds>; imageErrors: string[]; errors: string[] } {
+  const namespaces = new Map<string, NamespaceNeeds>();
+  const imageErrors: string[] = [];
+  const errors: string[] = [];
+  for (const w of pulls.workloads) {
+    for (const image of w.images) if (image.severity === 'error') imageErrors.push(image.message!);
+    if (w.policyKeys.size === 0) continue;
+    const pod = w.pod;
+    const key = pod.namespace ?? '';
+    let ns = namespaces.get(key);
+    if (ns === undefined) {
+      ns = { namespace: pod.namespace, servers: new Set(), pods: [], listing: [] };
+      namespaces.set(key, ns);
+    }
+    for (const server of w.policyKeys) ns.servers.add(server);
+    if (w.listsPolicySecret) {
+      ns.listing.push(pod);
+    } else if (pod.spec.imagePullSecrets !== undefined && !Array.isArray(pod.spec.imagePullSecrets)) {
+      errors.push(`${pod.resource}: ${pod.specPath}.imagePullSecrets is not a list, so the policy cannot add its pull secret to it; the API ` +
+        'server refuses the object as it is: write it as a list such as [{ name: regcred }]');
+    } else {
+      ns.pods.push({ pod, copied: w.lent });
+    }
+  }
+  return { namespaces, imageErrors, errors };
+}
+
 /**
  * One pull secret for the whole app (or one chart): every pod-bearing object in scope, whatever made it (this library,
  * plain cdk8s-plus, raw `ApiObject`s, `Include` output), gets a pull secret in its namespace that holds only the
@@ -169,7 +217,11 @@ export class RegistryPullPolicy extends Construct {
   private readonly _stabilityKey: () => string | undefined;
   private readonly _scopeChart?: Chart;
   private readonly _secretsScope: Construct;
-  private readonly _cache: PlanCache;
+  private readonly _engine: PullEngine;
+  private readonly _policyFacts: PolicyFacts;
+  // the policy's public images each object's images name, written on the object for the tools that read manifests
+  private readonly _declared = new WeakMap<ApiObject, string>();
+  private readonly _publicByName = new Map<string, string[]>();
   private readonly _patches = new Map<ApiObject, PatchState>();
   private readonly _ownPatches = new WeakMap<ApiObject, JsonPatch>();
   private _plainResolvers = false;
@@ -241,7 +293,13 @@ export class RegistryPullPolicy extends Construct {
     this._certificate = p.sealingCertificate as SealingCertificate | undefined;
     this._stabilityKey = () => stabilityKeyText;
     this._scopeChart = scopeChart;
-    this._cache = new PlanCache(entries.map((e) => e.server));
+    this._policyFacts = { secretName, servers: entries.map((e) => e.server), publicImages };
+    for (const image of publicImages) {
+      const name = parseImageReference(image).name;
+      this._publicByName.set(name, [...this._publicByName.get(name) ?? [], image]);
+    }
+    this._engine = new PullEngine([], synthState(this).urls);
+    synthState(this).policies.push({ scope: scopeChart, facts: this._policyFacts });
     if (scopeChart) {
       this.secretsChart = scopeChart;
       this._secretsScope = this;
@@ -293,12 +351,19 @@ export class RegistryPullPolicy extends Construct {
     const last = this._lastOwners;
     if (this._reads === readsBefore && last !== undefined && last.length === owners.length && last.every((o, i) => o === owners[i])) return [];
     this._lastOwners = undefined;
-    const plan = planPulls({
-      model, servers: this.servers, publicImages: this._publicImages, secretName: this.appendHash ? undefined : this.secretName,
-      urls: synthState(this).urls, cache: this._cache,
+    const pulls = resolveManifests(model, {
+      policy: this._policyFacts, policySecretName: this.appendHash ? undefined : this.secretName, engine: this._engine,
+      evidenceKeys: this.servers.map((key) => ({ key, secret: this.secretName })),
     });
-    plan.warnings.forEach((w) => warnOnce(this, `${this.node.path}: ${printable(w)}`));
+    const plan = needsByNamespace(pulls);
+    // what the engine says of the images fails the synth, but does not change what the policy writes for the others;
+    // errors about what the policy itself cannot write (below) stop it from writing anything
+    const imageErrors = plan.imageErrors;
     const errors = [...plan.errors];
+    for (const w of pulls.workloads) {
+      for (const image of w.images) if (image.verdict === 'undeclared') warnOnce(this, `${this.node.path}: ${printable(image.message!)}`);
+    }
+    this._declarePublicImages(pulls, owners);
     // objects the API server refuses (a namespace that is not a string): the policy must not write their secret elsewhere
     for (const p of model.problems) errors.push(`${owners[p.index].node.path}: ${p.message}`);
 
@@ -395,7 +460,7 @@ export class RegistryPullPolicy extends Construct {
       // the user will change something before the next synth: read everything again then
       this._facts = new WeakMap();
       // names, images and namespaces come from the manifests: none may move the terminal's cursor
-      return errors.map(printable);
+      return [...imageErrors, ...errors].map(printable);
     }
 
     for (const [owner, state] of changes) {
@@ -414,6 +479,10 @@ export class RegistryPullPolicy extends Construct {
       }
     }
     this._writeSecrets([...wanted.values()].filter((s) => s.write));
+    if (imageErrors.length > 0) {
+      this._facts = new WeakMap();
+      return imageErrors.map(printable);
+    }
     this._lastOwners = owners;
     return [];
   }
@@ -468,6 +537,32 @@ export class RegistryPullPolicy extends Construct {
       });
     }
     return facts;
+  }
+
+  /**
+   * Writes on each object the policy's public images that name its images (the policy-public-images annotation), so
+   * that the plugin and `inspect`, which read only manifests, judge them as the policy did.
+   */
+  private _declarePublicImages(pulls: ManifestPulls, owners: ApiObject[]): void {
+    if (this._publicByName.size === 0) return;
+    for (const w of pulls.workloads) {
+      let entries: Set<string> | undefined;
+      for (const image of w.images) {
+        const named = image.ref && this._publicByName.get(image.ref.name);
+        if (named) for (const entry of named) (entries ??= new Set()).add(entry);
+      }
+      const owner = owners[w.pod.index];
+      const value = entries === undefined ? undefined : [...entries].join(',');
+      if (value === this._declared.get(owner)) continue;
+      if (value === undefined) {
+        this._declared.delete(owner);
+        continue;
+      }
+      if (!this._declared.has(owner)) {
+        owner.metadata.addAnnotation(POLICY_PUBLIC_IMAGES_ANNOTATION, Lazy.any({ produce: () => this._declared.get(owner) }) as unknown as string);
+      }
+      this._declared.set(owner, value);
+    }
   }
 
   /** Called when an object's JSON is made: outside the policy's own reading, it is being written. */

@@ -78,26 +78,34 @@ describe('checkManifests', () => {
     const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [{ name: 'regcred' }] };
     const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'ci'), sa,
       workload('Job', 'build', podSpec(['ghcr.io/x/y:1'], undefined, { serviceAccountName: 'builder' }), 'apps')]);
-    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/service account 'builder' is in namespace 'ci' but the pod is in namespace 'apps'/)]);
+    expect(r.errors.map((e) => e.rule)).toEqual(['secret-namespace', 'image-coverage']);
+    expect(r.errors[0].message).toMatch(/service account 'builder' is in namespace 'ci' but the pod is in namespace 'apps'/);
+    // the pod gets none of that service account's secrets, and its image is evidently private
+    expect(r.errors[1].message).toMatch(/image 'ghcr.io\/x\/y:1' .* pulled without credentials: .* pull secret 'ci\/regcred' holds credentials/);
   });
 
-  it('warns, once, about images that a pod without pull secrets pulls without any declaration, and about Docker Hub', () => {
+  it('warns, per image, about images that a pod without pull secrets pulls without any declaration, and about Docker Hub', () => {
     const r = checkManifests([workload('Deployment', 'web', podSpec(['nginx:1.25', 'quay.io/org/tool:1'])),
       workload('Pod', 'p', podSpec(['quay.io/org/other:2']))]);
     expect(r.errors).toEqual([]);
     expect(r.podsChecked).toBe(2);
     const messages = r.warnings.map((w) => w.message);
-    expect(messages.filter((m) => /declared neither public nor node-provided/.test(m))).toEqual([
-      expect.stringMatching(/^3 images are pulled without credentials .*Deployment web: container 'c0' 'nginx:1.25'.*'quay.io\/org\/other:2'/),
+    expect(messages.filter((m) => /nothing declares the image public or node-provided/.test(m))).toEqual([
+      expect.stringMatching(/^Deployment web: container 'c1' image 'quay.io\/org\/tool:1' is pulled without credentials/),
+      expect.stringMatching(/^Pod p: container 'c0' image 'quay.io\/org\/other:2' is pulled without credentials/),
     ]);
-    expect(messages.filter((m) => /Docker Hub without credentials/.test(m))).toHaveLength(1);
+    // an official image is public: only Docker Hub's rate limit is worth a word
+    expect(messages.filter((m) => /Docker Hub without credentials/.test(m))).toEqual([
+      expect.stringMatching(/^Deployment web: container 'c0' image 'nginx:1.25' is a Docker Hub official image \(public\), pulled from Docker Hub/),
+    ]);
   });
 
   it('fails when the secret is only in another namespace, naming both', () => {
     const r = checkManifests([dockerSecret('regcred', ['ghcr.io'], 'team-a'), workload('CronJob', 'nightly', podSpec(['ghcr.io/a/b'], ['regcred']),
       'team-b')]);
-    expect(r.errors.map((e) => e.rule)).toEqual(['secret-namespace']);
-    expect(r.errors[0].message).toMatch(/pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
+    // one line: the image the secret would have covered, and why the kubelet does not read it
+    expect(r.errors.map((e) => e.rule)).toEqual(['image-coverage']);
+    expect(r.errors[0].message).toMatch(/image 'ghcr.io\/a\/b' .*pull secret 'regcred' is in namespace 'team-a' but the pod is in namespace 'team-b'/);
   });
 
   it('warns when a listed secret is not in the output and nothing else covers the image', () => {
@@ -116,9 +124,10 @@ describe('checkManifests', () => {
 
   it('honours public images from the options and from the annotation', () => {
     const objects = [dockerSecret('regcred', ['ghcr.io']),
-      workload('Pod', 'p', podSpec(['ghcr.io/a/b', 'nginx', 'busybox:1'], ['regcred']), undefined, { [PUBLIC_IMAGES_ANNOTATION]: 'busybox' })];
-    expect(checkManifests(objects).errors.map((e) => e.message)).toEqual([expect.stringMatching(/image 'nginx'/)]);
-    expect(checkManifests(objects, { publicImages: ['nginx'] }).errors).toEqual([]);
+      workload('Pod', 'p', podSpec(['ghcr.io/a/b', 'quay.io/org/tool', 'quay.io/org/cli:1'], ['regcred']), undefined,
+        { [PUBLIC_IMAGES_ANNOTATION]: 'quay.io/org/cli' })];
+    expect(checkManifests(objects).errors.map((e) => e.message)).toEqual([expect.stringMatching(/image 'quay.io\/org\/tool'/)]);
+    expect(checkManifests(objects, { publicImages: ['quay.io/org/tool'] }).errors).toEqual([]);
   });
 
   it('fails on an empty imagePullSecrets name, which the schema lets through', () => {
@@ -145,8 +154,10 @@ describe('checkManifests', () => {
     const broken = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'regcred' },
       data: { '.dockerconfigjson': Buffer.from(JSON.stringify(payload)).toString('base64') } };
     const r = checkManifests([broken, workload('Pod', 'p', podSpec(['quay.io/a/b'], ['regcred']))]);
-    expect(r.errors.map((e) => [e.rule, e.message])).toEqual([['secret-content',
-      expect.stringMatching(/pull secret 'regcred' has an entry for 'ghcr.io' whose 'auth' is not valid base64; the kubelet fails every pull/)]]);
+    expect(r.errors.map((e) => [e.rule, e.message])).toEqual([
+      ['secret-content', expect.stringMatching(/^Secret regcred has an entry for 'ghcr.io' whose 'auth' is not valid base64; the kubelet fails every pull/)],
+      ['secret-content', expect.stringMatching(/^Pod p: container 'c0' image 'quay.io\/a\/b' is not pulled: pull secret 'regcred' cannot be decoded/)],
+    ]);
     expect(r.errors[0].message).not.toContain('bm90LWJhc2U2NA');
   });
 

@@ -93,6 +93,23 @@ describe('node-provided credentials', () => {
     expect(build(true, true)).not.toThrow();
   });
 
+  it('writes what the NodePullConfig declares on the PrivatePod, so that the plugin judges the output as the synth did', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new NodePullConfig(chart, 'nodes', { credentialProviderConfig: path.join(dir, 'ecr.yaml'), nodeImages: ['*.gcr.io'] });
+    const secret = new PrivateRegistrySecret(chart, 'regcred', { server: 'ghcr.io', username: 'u', password: 'FAKE-node-pw' });
+    new PrivatePod(chart, 'pod', { containers: [{ name: 'web', image: 'ghcr.io/org/web:1' }, { name: 'api', image: ECR_IMAGE },
+      { name: 'tool', image: 'eu.gcr.io/p/tool:1' }], registrySecrets: [secret] });
+    const objects = Testing.synth(chart);
+    const annotated = objects.find((o) => o.kind === 'Pod');
+    expect(annotated.metadata.annotations).toEqual({
+      'private-registry.cdk8s.io/node-images': '*.dkr.ecr.*.amazonaws.com,*.dkr.ecr.*.amazonaws.com.cn,*.dkr.ecr-fips.*.amazonaws.com,*.gcr.io' });
+    expect(messages(objects)).toEqual({ errors: [], warnings: [], rules: [] });
+    // without the annotation the plugin, told nothing in cdk8s.yaml, fails both
+    delete annotated.metadata.annotations;
+    expect(messages(objects).rules).toEqual(['image-coverage', 'image-coverage']);
+  });
+
   it('needs the service account annotations a token provider (KEP-4412) requires', () => {
     const image = 'team.azurecr.io/app:1';
     const sa = (annotations?: any): any => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', annotations } });
@@ -195,7 +212,7 @@ describe('never assume public', () => {
     const nginx = pod('p', { containers: [{ name: 'c', image: 'nginx:1.25' }] });
     const hub = messages([dockerSecret('hub', ['https://index.docker.io/v1/', 'docker.io']), nginx]);
     expect(hub.errors).toEqual([]);
-    expect(hub.warnings.join('\n')).toMatch(/1 image is pulled without credentials and declared neither public nor node-provided/);
+    expect(hub.warnings.join('\n')).toMatch(/image 'nginx:1.25' is a Docker Hub official image \(public\), pulled from Docker Hub without credentials/);
     const scoped = messages([dockerSecret('hub', ['docker.io/acme']), pod('p', { containers: [{ name: 'c', image: 'acme/app:1' }] })]);
     expect(scoped.errors).toEqual([expect.stringMatching(/pull secret 'hub' holds credentials for its registry \(key 'docker.io\/acme'\)/)]);
   });

@@ -226,8 +226,9 @@ describe('PullCheckValidation', () => {
     /^spec\.template\.spec\.containers\[1\]\.image$/);
   locationCase('an init container\'s image is invalid', [secret, deployment(['ghcr.io/a/b'], ['Bad/Image'])],
     /^spec\.template\.spec\.initContainers\[0\]\.image$/);
+  // the image that the secret would have covered fails, and its message names the secret and both namespaces
   locationCase('a pull secret is in another namespace', [dockerSecret('regcred', ['ghcr.io'], 'team-a'), pod('p', ['ghcr.io/a/b'])],
-    /imagePullSecrets/);
+    /^spec\.containers\[0\]\.image$/);
 
   it('fails when \'publicImages\' holds an invalid image, as a violation naming the option, and checks the rest', async () => {
     report(await pluginProblems({ publicImages: ['Bad/Image'] }, { 'app.k8s.yaml': [secret, UNCOVERED()] }, [/'publicImages'/, UNCOVERED_FINDING]));

@@ -242,8 +242,9 @@ describe('RegistryPullPolicy: objects in scope it cannot serve fail the synth wi
   }
 
   it('fails when an image is covered by nothing, naming the object and the image', () => {
-    refuseAtSynth((c) => rawPod(c, { containers: [{ name: 'c', image: 'quay.io/acme/x:1' }] }, 'apps'), /Pod apps\/raw/,
-      [/quay.io\/acme\/x:1/, /add a registry whose server matches 'quay.io'/, /publicImages/]);
+    // a typo of the policy's registry: evidence that the image is private, and the image it was meant to be
+    refuseAtSynth((c) => rawPod(c, { containers: [{ name: 'c', image: 'gchr.io/acme/x:1' }] }, 'apps'), /Pod apps\/raw/,
+      [/gchr.io\/acme\/x:1/, /did you mean 'ghcr.io\/acme\/x:1'/, /publicImages/]);
   });
   it('fails when an ephemeral container\'s image is covered by nothing', () => {
     refuseAtSynth((c) => rawPod(c, { containers: [{ name: 'c', image: 'ghcr.io/acme/x:1' }],

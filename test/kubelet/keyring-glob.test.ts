@@ -9,7 +9,7 @@ import { CachingUrlParser } from '../../lib/go/url';
 import { describe, expect, it } from 'vitest';
 import { ImageReference, parseImageReference } from '../../lib/kubelet/image-reference';
 import { NearMissKind, findNearMisses, hasMatchingKey, keyMatchesImage, matchingKeys, normalizeRegistryKey } from '../../lib/kubelet/keyring';
-import { PodFacts, checkPodPulls } from '../../lib/check/pull-check';
+import { PodFacts, PullEngine } from '../../lib/check/pull-engine';
 import { PrivatePod } from '../../lib/pods/private-pod';
 import { PrivateRegistrySecret } from '../../lib/secrets/private-registry-secret';
 
@@ -79,7 +79,7 @@ describe('the pull check', () => {
   });
 
   it.each(IPV6_CASES)('fails when the only key is %s for %s, and says why and how to fix it', (key, target) => {
-    const { errors } = checkPodPulls(pod(key, target));
+    const { errors } = new PullEngine().resolvePod(pod(key, target));
     expect(errors.map((e) => e.rule)).toEqual(['image-coverage']);
     const [message] = errors.map((e) => e.message);
     expect(message).toContain(`image '${target}'`);
@@ -88,16 +88,16 @@ describe('the pull check', () => {
     expect(message).toMatch(/ErrImagePull/);
     // no advice to add the key that cannot work
     expect(message).not.toContain(`server: '${key}',`);
-    expect(message).toContain(`addRegistry({ server: '${key}:443', ... })`);
+    expect(message).toContain(`with a registry for '${key}:443'`);
   });
 
   it('explains the port rule when no key resembles the IPv6 registry', () => {
-    const { errors } = checkPodPulls(pod('ghcr.io', '[2001:db8::1]/repo:1'));
+    const { errors } = new PullEngine().resolvePod(pod('ghcr.io', '[2001:db8::1]/repo:1'));
     expect(errors[0].message).toMatch(/bracketed IPv6 host only matches with a port.*the image '\[2001:db8::1\]:443\/repo:1'/);
   });
 
   it('passes once both carry the port', () => {
-    expect(checkPodPulls(pod('[2001:db8::1]:443', '[2001:db8::1]:443/repo')).errors).toEqual([]);
+    expect(new PullEngine().resolvePod(pod('[2001:db8::1]:443', '[2001:db8::1]:443/repo')).errors).toEqual([]);
   });
 });
 

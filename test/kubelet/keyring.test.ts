@@ -221,16 +221,29 @@ describe('matchingKeys over several keys', () => {
 });
 
 describe('findNearMisses', () => {
+  it.each([
+    ['ghcr.io', 'quay.io/acme/app:1', 'another registry'],
+    ['ghcr.io', 'gcr.io/acme/app:1', 'a registry of its own one letter away, but as short as one typo: gcr.io is Google\'s'],
+    ['ghcr.io/acme', 'ghcr.io/other/app:1', 'another repository of the same registry (a path near miss, not a typo)'],
+  ])('finds no typo of %s in %s: %s', (key, target) => {
+    expect(findNearMisses([key], image(target)).filter((m) => m.kind === NearMissKind.TYPO)).toEqual([]);
+  });
+
   it.each<[string, string, NearMissKind, RegExp]>([
     ['ghcr.io:443', 'ghcr.io/org/app', NearMissKind.PORT, /the key has port '443' and the image has no port.*use the key 'ghcr.io'$/],
     ['localhost', 'localhost:5000/app', NearMissKind.PORT, /the key has no port and the image has port '5000'/],
     ['ghcr.io/other', 'ghcr.io/org/app', NearMissKind.PATH, /the key's path '\/other' is not a prefix of the image's path '\/org\/app'/],
     ['GHCR.io', 'ghcr.io/org/app', NearMissKind.CASE, /differ in case .*use the key 'ghcr.io'$/],
-    ['example.com', 'Example.com/app', NearMissKind.CASE, /use the key 'Example.com'$/],
+    ['example.com', 'Example.com/app', NearMissKind.CASE, /did you mean 'example.com\/app'$/],
     ['registry-1.docker.io', 'nginx', NearMissKind.DOCKER_HUB, /use 'https:\/\/index.docker.io\/v1\/'$/],
     ['https://index.docker.io/v1', 'nginx', NearMissKind.DOCKER_HUB, /normalizes to 'index.docker.io\/v1'/],
     ['hub.docker.com', 'janedoe/app', NearMissKind.DOCKER_HUB, /for Docker Hub images/],
     ['index.docker.io', 'registry-1.docker.io/library/nginx', NearMissKind.DOCKER_HUB, /use the key 'registry-1.docker.io'$/],
+    // a typo points at the image as it was meant, tag and all
+    ['ghcr.io', 'gchr.io/acme/app:1', NearMissKind.TYPO, /: did you mean 'ghcr.io\/acme\/app:1'$/],
+    ['registry.example.com:5000', 'registry.exmaple.com:5000/team/svc@sha256:' + 'a'.repeat(64), NearMissKind.TYPO,
+      /did you mean 'registry.example.com:5000\/team\/svc@sha256:a{64}'$/],
+    ['ghcr.io/acme', 'ghcr.io/acne/app:1', NearMissKind.TYPO, /did you mean 'ghcr.io\/acme\/app:1'$/],
   ])('%s for %s is a %s near miss', (key, target, kind, hint) => {
     const misses = findNearMisses([key], image(target));
     expect(misses.map((m) => [m.key, m.kind])).toEqual([[key, kind]]);

@@ -30,6 +30,17 @@ describe('PrivatePod', () => {
     expect(pod.registrySecrets.map((s) => s.name)).toEqual(['a', 'c']);
   });
 
+  it('takes a Docker Hub official image next to a private one as public: a rate-limit warning, not an error', () => {
+    const chart = Testing.chart();
+    const ghcr = new PrivateRegistrySecret(chart, 'ghcr', { server: 'ghcr.io', username: 'u', password: FAKE });
+    new PrivatePod(chart, 'pod', { containers: [{ name: 'app', image: 'ghcr.io/acme/app:1' }, { name: 'shell', image: 'busybox:1.36' }],
+      registrySecrets: [ghcr] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    // a user's image on Docker Hub is not official: it may be private, and the secret's keys miss it
+    new PrivatePod(chart, 'other', { containers: [{ name: 'app', image: 'janedoe/app:1' }], registrySecrets: [ghcr] });
+    expect(() => Testing.synth(chart)).toThrow(/image 'janedoe\/app:1' .* add a registry for 'https:\/\/index.docker.io\/v1\/' to one of the pod's pull secrets/);
+  });
+
   it('takes a secret added after construction', () => {
     const chart = Testing.chart();
     const pod = new PrivatePod(chart, 'pod', { containers: [{ image: 'nginx' }], registrySecrets: [kplus.Secret.fromSecretName(chart, 'a', 'a')] });

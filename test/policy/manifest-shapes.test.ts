@@ -33,9 +33,18 @@ describe('a List in scope', () => {
   it('fails when a Pod inside a List pulls an image nothing covers', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'apps');
-    new ApiObject(chart, 'list', { apiVersion: 'v1', kind: 'PodList', items: [podJson('web', 'registry.example.com/acme/web:1', 'apps')] } as any);
+    // its own pull secret (in the List too) holds quay.io, the policy ghcr.io: registry.example.com is not covered, an
+    // error (without any pull secret it would be undeclared, a warning)
+    const auths = { [QUAY.server]: { username: QUAY.username, password: QUAY.password } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'quaycred', namespace: 'apps' },
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths })).toString('base64') } };
+    const pod = podJson('web', 'registry.example.com/acme/web:1', 'apps');
+    pod.spec.imagePullSecrets = [{ name: 'quaycred' }];
+    new ApiObject(chart, 'list', { apiVersion: 'v1', kind: 'List', items: [secret, pod] } as any);
     new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
-    expect(errorMessage(() => app.synthYaml())).toMatch(/Pod apps\/web: container 'main' image 'registry.example.com\/acme\/web:1' .* is not covered/);
+    const message = errorMessage(() => app.synthYaml());
+    expect(message).toMatch(/Pod apps\/web: container 'main' image 'registry.example.com\/acme\/web:1' .* is not covered .*tried 'quay.io' in 'quaycred'/);
+    expect(message).not.toContain(QUAY.password);
   });
 
   it('writes the secret for a List\'s Pod that lists it already', () => {

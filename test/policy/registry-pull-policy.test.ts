@@ -10,9 +10,11 @@ import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-28';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DockerConfig, PrivateDeployment, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials, RegistryPullPolicy,
+  DockerConfig, PrivateDeployment, PrivatePod, PrivateRegistrySecret, PullCheckValidation, PullCheckViolation, RegistryCredentials,
+  RegistryPullPolicy,
   RegistryPullPolicyProps, SealingCertificate,
 } from '../../lib';
+import { POLICY_PUBLIC_IMAGES_ANNOTATION } from '../../lib/check/annotations';
 import { errorMessage } from '../support/errors';
 import { kubectlDockerRegistrySecret } from '../support/kubectl';
 import { SealingKeys, createSealingKeys, unseal } from '../support/sealed-secrets';
@@ -194,14 +196,26 @@ describe('an App-scoped policy over an Include of vendored manifests', () => {
     expect(docs(output)).toHaveLength(objects.length);
     const changed = docs(output).map((d, i) => (d === docs(bare)[i] ? undefined : key(objects[i]))).filter((k) => k !== undefined);
     expect(changed.sort()).toEqual([
-      'CronJob shop/report', 'DaemonSet payments/agent', 'Deployment monitoring/exporter', 'Deployment shop/web', 'Job payments/build',
+      'CronJob shop/report', 'DaemonSet payments/agent', 'Deployment monitoring/exporter',
+      // these two need no secret: they carry the policy's public images that name their images, and nothing else changes
+      'Deployment public-only/dashboards', 'Deployment shop/static-site',
+      'Deployment shop/web', 'Job payments/build',
       'Pod /standalone', 'Pod shop/debug', 'PodTemplate payments/batch-template', 'ReplicaSet payments/legacy',
       'ReplicationController payments/older', 'StatefulSet shop/db',
     ]);
-    // and a changed object differs only in its imagePullSecrets
+    for (const k of ['Deployment public-only/dashboards', 'Deployment shop/static-site']) {
+      const declared = structuredClone(find(output.objects['vendored.k8s.yaml'], k));
+      expect(declared.metadata.annotations[POLICY_PUBLIC_IMAGES_ANNOTATION]).toMatch(/\S/);
+      delete declared.metadata.annotations[POLICY_PUBLIC_IMAGES_ANNOTATION];
+      if (Object.keys(declared.metadata.annotations).length === 0) delete declared.metadata.annotations;
+      expect(declared).toEqual(find(bare.objects['vendored.k8s.yaml'], k));
+    }
+    // and a changed object differs only in its imagePullSecrets (and the declaration of its nginx as public)
     const web = structuredClone(find(output.objects['vendored.k8s.yaml'], 'Deployment shop/web'));
     const bareWeb = find(bare.objects['vendored.k8s.yaml'], 'Deployment shop/web');
     delete web.spec.template.spec.imagePullSecrets;
+    expect(web.metadata.annotations).toEqual({ [POLICY_PUBLIC_IMAGES_ANNOTATION]: 'nginx' });
+    delete web.metadata.annotations;
     expect(web).toEqual(bareWeb);
   });
 
@@ -312,7 +326,8 @@ describe('a Chart-scoped policy', () => {
     expect(message).toMatch(/\[apps\/pull-policy\] Deployment apps\/apps-stray-c8[0-9a-f]+: container 'main' image 'registry.example.com\/acme\/stray:1'/);
     // the near miss: the key has a port, the image none
     expect(message).toMatch(/pull secret key 'registry.example.com:5000' does not match image .*port '5000'/);
-    expect(message).toMatch(/add a registry whose server matches 'registry.example.com' to the policy \(registries or dockerConfig\), or add 'registry.example.com\/acme\/stray' to its publicImages/);
+    // the policy's key is evidence that the image is private: one wording, the engine's, as the plugin and inspect show it
+    expect(message).toMatch(/the kubelet would pull it anonymously and fail with ErrImagePull: add a pull secret with a registry for 'registry.example.com' to the pod, or declare the image public \(publicImages\)/);
     for (const password of PASSWORDS) expect(message.includes(password)).toBe(false);
   });
 });
@@ -538,9 +553,9 @@ describe('reading the objects: once per synth, again when they may have changed'
   it('reads everything again after it reported errors, so that a fix made in the same run counts', () => {
     const chart = Testing.chart();
     const pod = new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
-      spec: { containers: [{ name: 'c', image: 'quay.io/acme/p:1' }] } });
+      spec: { containers: [{ name: 'c', image: 'gchr.io/acme/p:1' }] } });
     new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR] });
-    expect(() => Testing.synth(chart)).toThrow(/quay.io\/acme\/p:1/);
+    expect(() => Testing.synth(chart)).toThrow(/did you mean 'ghcr.io\/acme\/p:1'/);
     pod.addJsonPatch(JsonPatch.replace('/spec/containers/0/image', 'ghcr.io/acme/p:1'));
     const objects = Testing.synth(chart);
     expect(objects[0].spec).toEqual({ containers: [{ name: 'c', image: 'ghcr.io/acme/p:1' }], imagePullSecrets: [{ name: 'regcred' }] });
@@ -552,24 +567,61 @@ describe('reading the objects: once per synth, again when they may have changed'
     // another construct's own check fails this synth, after the policy read the Deployment (the policy itself is content)
     const own = new PrivateRegistrySecret(chart, 'own', { metadata: { name: 'own', namespace: 'apps' }, server: 'quay.io', username: 'q',
       password: 'FAKE-own-q8Zr3vW1x' });
-    const other = new PrivateDeployment(chart, 'other', { metadata: { namespace: 'apps' }, containers: [{ image: 'nginx:1.25' }],
+    const other = new PrivateDeployment(chart, 'other', { metadata: { namespace: 'apps' }, containers: [{ image: 'janedoe/tool:1' }],
       registrySecrets: [own] });
     new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR, REGISTRY], publicImages: ['nginx'] });
-    expect(() => Testing.synth(chart)).toThrow(/nginx/);
-    other.addPublicImage('nginx');
+    expect(() => Testing.synth(chart)).toThrow(/janedoe\/tool/);
+    other.addPublicImage('janedoe/tool');
     deployment.addContainer({ name: 'worker', image: 'registry.example.com:5000/acme/worker:2' });
     await Promise.resolve();
     const secret = Testing.synth(chart).find((o) => o.kind === 'Secret' && o.metadata.name === 'regcred');
     expect(Object.keys(auths(secret))).toEqual(['ghcr.io', 'registry.example.com:5000']);
   });
 
-  it('adds nothing to the YAML of the objects it reads', () => {
+  it('adds nothing to the YAML of the objects it reads but the public images it declares for them', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
       spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } });
-    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], publicImages: ['nginx'] });
-    expect(Testing.synth(chart)).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps' },
-      spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } }]);
+    new ApiObject(chart, 'other', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'apps' },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+    new RegistryPullPolicy(chart, 'pull-policy', { registries: [GHCR], publicImages: ['nginx', 'quay.io/acme/tool'] });
+    // the declaration travels in the output, so that the plugin and inspect, which read only manifests, see it too
+    expect(Testing.synth(chart)).toEqual([
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps', annotations: { [POLICY_PUBLIC_IMAGES_ANNOTATION]: 'nginx' } },
+        spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'apps' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
+    ]);
+  });
+});
+
+describe('a private construct under a policy', () => {
+  const build = (scope: 'app' | 'chart' | 'other-chart') => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    const quay = new PrivateRegistrySecret(chart, 'quay', { metadata: { name: 'quay' }, server: 'quay.io', username: 'q',
+      password: 'FAKE-quay-q8Zr3vW1x' });
+    new PrivatePod(chart, 'pod', { registrySecrets: [quay], containers: [{ name: 'app', image: 'quay.io/acme/app:1' },
+      { name: 'sidecar', image: 'ghcr.io/acme/sidecar:1' }] });
+    const target = scope === 'app' ? app : scope === 'chart' ? chart : new Chart(app, 'other');
+    new RegistryPullPolicy(target, 'pull-policy', { registries: [GHCR] });
+    return app;
+  };
+
+  it.each(['app', 'chart'] as const)('passes an image its own secrets miss and a %s-wide policy covers: the output is what gets applied', (scope) => {
+    const app = build(scope);
+    const objects = app.charts.flatMap((c) => c.toJson());
+    const pod = objects.find((o) => o.kind === 'Pod');
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'quay' }, { name: 'regcred' }]);
+    // and the plugin, judging that output with no properties, agrees
+    const violations: PullCheckViolation[] = [];
+    new PullCheckValidation().validate({ manifests: ['all'], parseManifest: () => objects,
+      report: { addViolation: (v) => violations.push(v), submit: () => undefined }, logger: { log: () => undefined } });
+    expect(violations.filter((v) => v.ruleName !== 'warning')).toEqual([]);
+  });
+
+  it('fails the image when the policy covers another chart', () => {
+    expect(() => build('other-chart').synth())
+      .toThrow(/container 'sidecar' image 'ghcr.io\/acme\/sidecar:1' .* is not covered by any pull secret in imagePullSecrets; tried 'quay.io' in 'quay'/);
   });
 });
 
@@ -627,7 +679,8 @@ describe('what counts as pulled, and by whom', () => {
     const objects = build('ghcr.io/acme/app:1');
     expect(objects.find((o) => o.kind === 'Pod').spec.imagePullSecrets).toBeUndefined();
     expect(Object.keys(auths(objects.find((o) => o.kind === 'Secret')))).toEqual(['ghcr.io']);
-    expect(() => build('quay.io/acme/app:1')).toThrow(/Pod apps\/p: container 'c' image 'quay.io\/acme\/app:1' .* is not covered by the policy's servers/);
+    expect(() => build('quay.io/acme/app:1')).toThrow(
+      /Pod apps\/p: container 'c' image 'quay.io\/acme\/app:1' .* is not covered by any pull secret in the imagePullSecrets of service account 'builder'; tried 'ghcr.io' in 'regcred'/);
   });
 
   it('takes the registries of a docker config too', () => {

@@ -283,7 +283,7 @@ describe('the manifest pull check', () => {
     const unknown = checkManifests([...Testing.synth(Chart.of(ecrObjects().secret)), pod(image, 'ecr')]);
     expect(unknown.errors).toEqual([]);
     expect(unknown.warnings).toHaveLength(1);
-    expect(unknown.warnings[0].message).toMatch(/cannot judge 'ecr' \(servers not declared\)/);
+    expect(unknown.warnings[0].message).toMatch(/cannot judge 'ecr' \(not in the output, or its servers not declared\)/);
   });
 });
 

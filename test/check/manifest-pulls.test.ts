@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PUBLIC_IMAGES_ANNOTATION, SERVERS_ANNOTATION } from '../../lib/check/annotations';
 import { readManifests } from '../../lib/check/manifest-model';
-import { PullCredentialsOptions, resolvePullCredentials } from '../../lib/check/pull-credentials';
+import { resolveManifests } from '../../lib/check/manifest-pulls';
+import { NO_NODE_FACTS } from '../../lib/check/node-facts';
+import { NodeCredentialProvider } from '../../lib/kubelet/credential-providers';
 import { validateRegistryCredentials } from '../../lib/docker/credentials';
 import { encodeDockerConfigJson } from '../../lib/docker/payload';
 import { nodeImagesProvider, parseCredentialProviderConfig } from '../../lib/kubelet/credential-providers';
@@ -28,17 +30,24 @@ function pod(name: string, images: string[], secrets?: string[], extra: any = {}
   };
 }
 
-function resolve(objects: any[], options: PullCredentialsOptions = {}) {
-  return resolvePullCredentials(readManifests(objects), options);
+interface Options {
+  readonly publicImages?: string[];
+  readonly nodeProviders?: NodeCredentialProvider[];
+}
+
+function resolve(objects: any[], options: Options = {}) {
+  const node = { ...NO_NODE_FACTS, providers: options.nodeProviders ?? [] };
+  const r = resolveManifests(readManifests(objects), { publicImages: options.publicImages, node });
+  return { ...r, problems: r.errors.map((e) => e.message), warningLines: r.warnings.map((w) => w.message) };
 }
 
 /** `coverage secret/key` per image of the first workload. */
-function pulls(objects: any[], options: PullCredentialsOptions = {}): string[] {
+function pulls(objects: any[], options: Options = {}): string[] {
   return resolve(objects, options).workloads[0].images.map((i) =>
-    [i.coverage, ...i.credentials.map((c) => `${c.secret.name}/${c.server}`)].join(' '));
+    [i.verdict, ...i.credentials.map((c) => `${c.secret.name}/${c.server}`)].join(' '));
 }
 
-describe('resolvePullCredentials: the kubelet\'s credentials for each image', () => {
+describe('resolveManifests: the kubelet\'s credentials for each image', () => {
   it('uses the entry of the matching key, and nothing for an image no key covers', () => {
     expect(pulls([dockerSecret('regcred', ['ghcr.io', 'quay.io']), pod('p', ['ghcr.io/a/b:1', 'quay.io/c/d', 'gcr.io/e/f'], ['regcred'])]))
       .toEqual(['secret regcred/ghcr.io', 'secret regcred/quay.io', 'not covered']);
@@ -58,8 +67,9 @@ describe('resolvePullCredentials: the kubelet\'s credentials for each image', ()
 
   it('reads only the pod\'s namespace, and says where a secret of another namespace is', () => {
     const r = resolve([dockerSecret('regcred', ['ghcr.io'], 'other'), pod('p', ['ghcr.io/a/b'], ['regcred'], {}, { namespace: 'apps' })]);
-    expect(r.workloads[0].images[0].coverage).toBe('not covered');
-    expect(r.problems).toContainEqual(expect.stringMatching(/^Pod apps\/p: pull secret 'regcred' is in namespace 'other' but the pod is in namespace 'apps'/));
+    expect(r.workloads[0].images[0].verdict).toBe('not covered');
+    expect(r.problems).toEqual([expect.stringMatching(
+      /^Pod apps\/p: container 'c0' image 'ghcr.io\/a\/b' .*; pull secret 'regcred' is in namespace 'other' but the pod is in namespace 'apps'/)]);
     expect(r.secrets.map((s) => `${s.namespace}/${s.name} ${s.form}`)).toEqual(['other/regcred Secret', 'apps/regcred referenced only']);
   });
 
@@ -75,23 +85,26 @@ describe('resolvePullCredentials: the kubelet\'s credentials for each image', ()
       metadata: { name: 'sealed', annotations: { [SERVERS_ANNOTATION]: 'ghcr.io' } } };
     const external = { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'es' }, spec: { target: { name: 'made' } } };
     const r = resolve([sealed, external, pod('p', ['ghcr.io/a/b', 'quay.io/c/d'], ['sealed', 'made'])]);
-    expect(r.workloads[0].images.map((i) => i.coverage)).toEqual(['secret', 'not covered']);
+    expect(r.workloads[0].images.map((i) => i.verdict)).toEqual(['secret', 'undeclared']);
     expect(r.workloads[0].images[0].credentials[0].entry).toBeUndefined();
-    expect(r.workloads[0].images[1].reason).toMatch(/'made' cannot be judged/);
+    expect(r.workloads[0].images[1].message).toMatch(/the check cannot judge 'made'/);
+    expect(r.errors).toEqual([]);
     expect(r.secrets.map((s) => s.form)).toEqual(['SealedSecret', 'ExternalSecret']);
   });
 
-  it('never assumes: an image needing a secret that is only referenced is not covered, and says why', () => {
+  it('never assumes: an image needing a secret that is only referenced is undeclared (a warning), and says why', () => {
     const r = resolve([pod('p', ['ghcr.io/a/b'], ['made-elsewhere'])]);
-    expect(r.workloads[0].images[0].coverage).toBe('not covered');
-    expect(r.problems).toEqual([expect.stringMatching(/^Pod p: container 'c0' image 'ghcr.io\/a\/b' is not covered: .*'made-elsewhere' cannot be judged/)]);
+    expect(r.workloads[0].images[0].verdict).toBe('undeclared');
+    expect(r.problems).toEqual([]);
+    expect(r.warningLines).toEqual([expect.stringMatching(
+      /^Pod p: container 'c0' image 'ghcr.io\/a\/b' is not covered by any pull secret whose servers are known, and the check cannot judge 'made-elsewhere'/)]);
     expect(r.secrets).toEqual([{ name: 'made-elsewhere', namespace: undefined, form: 'referenced only' }]);
   });
 
   it('takes public images from the object\'s annotation and from the options, by repository', () => {
     const annotated = pod('p', ['nginx:1.25', 'busybox@sha256:' + 'a'.repeat(64), 'ghcr.io/a/b'], undefined, {},
       { annotations: { [PUBLIC_IMAGES_ANNOTATION]: 'docker.io/library/nginx' } });
-    expect(pulls([annotated], { publicImages: ['busybox'] })).toEqual(['public', 'public', 'not covered']);
+    expect(pulls([annotated], { publicImages: ['busybox'] })).toEqual(['public', 'public', 'undeclared']);
   });
 
   it('uses a secret that matches a declared-public image, as the kubelet does', () => {
@@ -105,8 +118,8 @@ describe('resolvePullCredentials: the kubelet\'s credentials for each image', ()
         apiVersion: 'credentialprovider.kubelet.k8s.io/v1' }],
     }), 'config.json');
     const r = resolve([pod('p', ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1', 'ghcr.io/a/b'])], { nodeProviders: config });
-    expect(r.workloads[0].images.map((i) => [i.coverage, i.node?.provider.name]))
-      .toEqual([['node', 'ecr-credential-provider'], ['not covered', undefined]]);
+    expect(r.workloads[0].images.map((i) => [i.verdict, i.node?.provider.name]))
+      .toEqual([['node', 'ecr-credential-provider'], ['undeclared', undefined]]);
   });
 
   it('does not count a provider the kubelet would not invoke for the pod\'s service account', () => {
@@ -131,13 +144,13 @@ describe('resolvePullCredentials: the kubelet\'s credentials for each image', ()
   it('fails every image of a pod whose pull secret the kubelet cannot decode', () => {
     const broken = { ...dockerSecret('bad', ['ghcr.io']), data: { '.dockerconfigjson': Buffer.from('{"auths":').toString('base64') } };
     const r = resolve([dockerSecret('good', ['quay.io']), broken, pod('p', ['quay.io/a/b'], ['good', 'bad'])]);
-    expect(r.workloads[0].images.map((i) => [i.coverage, i.failsBeforePull])).toEqual([['not covered', true]]);
+    expect(r.workloads[0].images.map((i) => [i.verdict, i.failsBeforePull])).toEqual([['not covered', true]]);
     expect(r.problems).toContainEqual(expect.stringMatching(/^Secret bad has a '.dockerconfigjson' that is not JSON/));
   });
 
   it('reports an invalid image as not covered, failing before the pull', () => {
     const r = resolve([pod('p', ['ghcr.io/Org/app'])]);
-    expect(r.workloads[0].images[0]).toMatchObject({ coverage: 'not covered', failsBeforePull: true });
+    expect(r.workloads[0].images[0]).toMatchObject({ verdict: 'not covered', failsBeforePull: true });
     expect(r.problems[0]).toMatch(/InvalidImageName/);
   });
 

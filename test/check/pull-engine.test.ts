@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PodFacts, PullCheckResult, checkPodPulls } from '../../lib/check/pull-check';
+import { PodFacts, PodVerdicts, PullEngine } from '../../lib/check/pull-engine';
 
 /** The check's error messages. */
 function check(facts: PodFacts): { errors: string[]; warnings: string[]; rules: string[] } {
-  const r: PullCheckResult = checkPodPulls(facts);
+  const r: PodVerdicts = new PullEngine().resolvePod(facts);
   return { errors: r.errors.map((e) => e.message), warnings: r.warnings.map((w) => w.message), rules: r.errors.map((e) => e.rule) };
 }
 
@@ -17,7 +17,7 @@ function pod(overrides: Partial<PodFacts>): PodFacts {
   };
 }
 
-describe('checkPodPulls', () => {
+describe('PullEngine.resolvePod', () => {
   it('passes when a key covers every image', () => {
     expect(check(pod({}))).toEqual({ errors: [], warnings: [], rules: [] });
   });
@@ -40,7 +40,7 @@ describe('checkPodPulls', () => {
     expect(r.errors[0]).toMatch(/^test\/pod: container 'app' image 'quay.io\/org\/app:1' \(repository 'quay.io\/org\/app'\) is not covered/);
     expect(r.errors[0]).toMatch(/tried 'ghcr.io' in 'regcred'/);
     expect(r.errors[0]).toMatch(/ErrImagePull/);
-    expect(r.errors[0]).toMatch(/addRegistry\(\{ server: 'quay.io'/);
+    expect(r.errors[0]).toMatch(/add a registry for 'quay.io' to one of the pod's pull secrets, or declare the image public \(publicImages\)$/);
   });
 
   it('fails when the key is for the same host with another port, and names that key', () => {
@@ -94,7 +94,7 @@ describe('checkPodPulls', () => {
       { name: 'opaque' }] }));
     expect(r.errors).toEqual([]);
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(/cannot judge 'opaque' \(servers not declared\)/);
+    expect(r.warnings[0]).toMatch(/cannot judge 'opaque' \(not in the output, or its servers not declared\)/);
   });
 
   it('fails when a key is one the kubelet cannot parse', () => {
