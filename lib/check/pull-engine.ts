@@ -209,7 +209,7 @@ interface SecretsView {
   readonly unknown: PullSecretFacts[];
   readonly elsewhere: PullSecretFacts[];
   readonly broken?: PullSecretFacts;
-  readonly keys: string[];
+  readonly keys: readonly string[];
   readonly signature: string;
   /** What is wrong with the secrets themselves, one line each. */
   readonly problems: string[];
@@ -312,12 +312,23 @@ export class PullEngine {
         }
       }
     }
-    const keys = readable.flatMap((s) => s.servers!);
-    const single = keys.length === 1 ? normalizeRegistryKey(keys[0], this.urls) : undefined;
-    view = { readable, unknown, elsewhere, broken, keys, signature: keys.join('\n'), problems,
-      onlyHost: single !== undefined && single.path === '' && !/[*?[\]\\]/.test(single.key) ? single.key : undefined };
+    // one secret (the common case): its own list of keys, not a copy
+    const keys = readable.length === 1 ? readable[0].servers! : readable.flatMap((s) => s.servers!);
+    view = { readable, unknown, elsewhere, broken, keys, signature: keys.length === 1 ? keys[0] : keys.join('\n'), problems,
+      onlyHost: keys.length === 1 ? this.plainHost(keys[0]) : undefined };
     byNamespace?.set(namespace ?? '', view);
     return view;
+  }
+
+  private readonly plainHosts = new Map<string, string | undefined>();
+
+  /** The key as normalized when it is a plain `host[:port]` (no path, no pattern), remembered per key. */
+  private plainHost(key: string): string | undefined {
+    if (this.plainHosts.has(key)) return this.plainHosts.get(key);
+    const normalized = normalizeRegistryKey(key, this.urls);
+    const host = normalized !== undefined && normalized.path === '' && !/[*?[\]\\]/.test(normalized.key) ? normalized.key : undefined;
+    this.plainHosts.set(key, host);
+    return host;
   }
 
   private readonly policySecrets = new WeakMap<PolicyFacts, Map<string, PullSecretFacts>>();

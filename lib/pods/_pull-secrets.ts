@@ -209,8 +209,9 @@ export class PullSecrets {
         const config = NodePullConfig.of(pod);
         if (config !== undefined) this.annotateNodeImages(pod, config);
         const state = synthState(pod);
-        const chart = Chart.of(pod);
-        // the output is what gets applied: a policy in scope adds its secret where this pod needs it
+        // the output is what gets applied: a policy in scope adds its secret where this pod needs it (the pod's chart is
+        // looked up only when there is a policy: it walks the tree)
+        const chart = state.policies.length === 0 ? undefined : Chart.of(pod);
         const policy = state.policies.find((p) => p.scope === undefined || p.scope === chart)?.facts;
         const { errors, warnings } = state.engine.resolvePod({
           namespace: pod.metadata.namespace,
