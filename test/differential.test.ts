@@ -118,19 +118,21 @@ interface Judgement {
 }
 
 function judge(objects: any[], dir: string): Judgement {
+  // one file, read by the plugin (as the cdk8s CLI hands it the synth output's paths) and by inspect
+  fs.mkdirSync(dir);
+  const file = path.join(dir, 'app.k8s.yaml');
+  fs.writeFileSync(file, objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+
   const violations: PullCheckViolation[] = [];
   let status = '';
   new PullCheckValidation({}).validate({
-    manifests: ['app.k8s.yaml'], parseManifest: () => objects,
+    manifests: [file], parseManifest: () => { throw new Error('the plugin reads the files itself'); },
     report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } },
     logger: { log: () => undefined },
   });
   const images = imagesByLocation(objects);
   const plugin = violations.filter((v) => v.ruleName !== 'warning').flatMap((v) => v.violatingResources.flatMap((res) =>
     res.locations.map((l) => images.get(`${res.resourceName}@${l}`)).filter((k): k is string => k !== undefined)));
-
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
   const pulls = readPulls({ paths: [dir], publicImages: [], nodeImages: [] }, dir);
   const doc = inspectJson(pulls);
   const model = readManifests(objects);
