@@ -19,6 +19,7 @@ const NOT_FAST = [
   'test/api-parameter-names.test.ts',
   'test/app/main.test.ts',
   'test/app/login-check.test.ts',
+  'test/check/manifest-check.test.ts',
   'test/check/manifest-model.test.ts',
   'test/check/pull-check.test.ts',
   'test/cli/cli.test.ts',
@@ -45,6 +46,7 @@ const NOT_FAST = [
   'test/secrets/external-registry-secret.test.ts',
   'test/secrets/private-registry-secret.test.ts',
   'test/secrets/sealed-registry-secret.test.ts',
+  'test/secrets/sealing.test.ts',
 ];
 
 export default defineConfig({
