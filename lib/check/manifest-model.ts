@@ -312,7 +312,22 @@ function describeSecretObject(s: PullSecretObject): string {
   return `${secretResource(s)}${s.namespace === undefined ? ' (no namespace)' : ''}`;
 }
 
-/** The pod-bearing object `o` is, or undefined. */
+/**
+ * The fields of a pod spec that `podObject` reads, and for each list of containers or volumes the fields of an item it
+ * reads (`all`: the whole value). Nothing else of the spec decides the model: a reader that copies or checks only these
+ * (the policy's cheap read of plain objects) reads the same model. Keep it in step with `podObject`.
+ */
+export const POD_SPEC_FIELDS_READ: { readonly [field: string]: 'all' | readonly string[] } = {
+  imagePullSecrets: 'all',
+  serviceAccountName: 'all',
+  serviceAccount: 'all',
+  initContainers: ['name', 'image', 'imagePullPolicy'],
+  containers: ['name', 'image', 'imagePullPolicy'],
+  ephemeralContainers: ['name', 'image', 'imagePullPolicy'],
+  volumes: ['name', 'image'],
+};
+
+/** The pod-bearing object `o` is, or undefined; of its metadata it reads only the name, namespace and annotations. */
 export function podObject(o: Record<string, any>, index: number, prefix = '', list?: string): PodObject | undefined {
   const path = typeof o.kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, o.kind) ? POD_SPEC_PATHS[o.kind] : undefined;
   if (!path) return undefined;

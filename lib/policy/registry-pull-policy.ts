@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { onlyBuiltInResolvers, plainPodJson } from './_plain-objects';
 import {
-  MODEL_KINDS, ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, pullSecretObject, readManifests,
+  MODEL_KINDS, ManifestModel, POD_SPEC_PATHS, PodObject, PullSecretObject, metadataProblem, podObject, pullSecretObject, readManifests,
 } from '../check/manifest-model';
 import { describeNamespace } from '../check/messages';
 import { synthState, warnOnce } from '../check/_synth-state';
@@ -90,6 +90,9 @@ const POLICY_SYMBOL = Symbol.for('cdk8s-private-registry.RegistryPullPolicy');
 const POLICIES = Symbol.for('cdk8s-private-registry.RegistryPullPolicies');
 // a key of ours in the metadata of each object read, whose value (a Lazy) resolves to nothing
 const WRITTEN_ANNOTATION = 'private-registry.cdk8s.io/policy-read';
+// the annotations the policy writes on objects: its read of an object leaves them out (one resolves to nothing, and the
+// engine does not read the other when it judges with the policy)
+export const OWN_ANNOTATIONS: ReadonlySet<string> = new Set([WRITTEN_ANNOTATION, POLICY_PUBLIC_IMAGES_ANNOTATION]);
 // the kinds whose JSON the policy reads: those the manifest model reads, and Lists of them (any kind ending in 'List')
 const SECRET_KINDS = ['Secret', 'SealedSecret', 'ExternalSecret'];
 
@@ -327,17 +330,24 @@ export class RegistryPullPolicy extends Construct {
    */
   private _apply(): string[] {
     const owners: ApiObject[] = [];
-    const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [], problems: [] };
-    const secretJsons = new Map<number, unknown>();
+    const read: ObjectFacts[] = [];
     const readsBefore = this._reads;
     this._plainResolvers = onlyBuiltInResolvers(this);
     for (const o of this._objectsInScope()) {
       if (!MODEL_KINDS.has(o.kind) && !o.kind.endsWith('List')) continue;
       const facts = this._factsOf(o);
       if (facts === undefined) continue;
-      const index = owners.length;
       owners.push(o);
-      // the indexes of this pass: the plan names objects by their place in `owners`
+      read.push(facts);
+    }
+    // nothing read anew and the same objects: the last pass's decision stands (it had no errors, or the facts were dropped)
+    const last = this._lastOwners;
+    if (this._reads === readsBefore && last !== undefined && last.length === owners.length && last.every((o, i) => o === owners[i])) return [];
+
+    // the model of this pass: the plan names objects by their place in `owners`
+    const model: ManifestModel = { pods: [], secrets: [], serviceAccounts: [], problems: [] };
+    const secretJsons = new Map<number, unknown>();
+    read.forEach((facts, index) => {
       for (const pod of facts.model.pods) {
         (pod as { index: number }).index = index;
         model.pods.push(pod);
@@ -346,10 +356,7 @@ export class RegistryPullPolicy extends Construct {
       if (facts.json !== undefined) secretJsons.set(index, facts.json);
       for (const sa of facts.model.serviceAccounts) model.serviceAccounts.push({ ...sa, index });
       for (const problem of facts.model.problems) model.problems.push({ ...problem, index });
-    }
-    // nothing read anew and the same objects: the last pass's decision stands (it had no errors, or the facts were dropped)
-    const last = this._lastOwners;
-    if (this._reads === readsBefore && last !== undefined && last.length === owners.length && last.every((o, i) => o === owners[i])) return [];
+    });
     this._lastOwners = undefined;
     const pulls = resolveManifests(model, {
       policy: this._policyFacts, policySecretName: this.appendHash ? undefined : this.secretName, engine: this._engine,
@@ -446,9 +453,9 @@ export class RegistryPullPolicy extends Construct {
         else if (change !== undefined) changes.push([owner, change]);
       }
     }
-    const read = new Set(owners);
+    const inScope = new Set(owners);
     for (const [owner, state] of this._patches) {
-      if (decided.has(owner) || !read.has(owner)) continue;
+      if (decided.has(owner) || !inScope.has(owner)) continue;
       if (state.mode === 'set' && state.original === 'empty') {
         state.value.length = 0; // back to the empty list the object has
         continue;
@@ -510,7 +517,7 @@ export class RegistryPullPolicy extends Construct {
     this._reading = true;
     try {
       // an Include's objects say in their props what toJson() would, at a fifth of the cost (see _plain-objects.ts)
-      plain = plainPodJson(o, this._ownPatches.get(o), this._plainResolvers);
+      plain = plainPodJson(o, this._ownPatches.get(o), this._plainResolvers, OWN_ANNOTATIONS);
       json = plain ?? o.toJson();
     } catch {
       return undefined;
@@ -521,7 +528,9 @@ export class RegistryPullPolicy extends Construct {
     this._reads++;
     const patch = this._patches.get(o);
     if (patch && plain === undefined) withoutPatch(json, patch);
-    const model = readManifests([json]);
+    // the cheap read gives a pod-bearing object whose name and namespace are strings: the model holds just its pod
+    const pod = plain === undefined ? undefined : podObject(json, 0);
+    const model = plain === undefined ? readManifests([json]) : { pods: pod ? [pod] : [], secrets: [], serviceAccounts: [], problems: [] };
     const facts: ObjectFacts = { model, json: SECRET_KINDS.includes(json.kind) ? json : undefined };
     this._facts.set(o, facts);
     if (!this._watched.has(o)) {

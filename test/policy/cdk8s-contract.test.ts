@@ -7,6 +7,7 @@ import { ApiObject, App, Chart, Include, JsonPatch, Lazy, LazyResolver, Testing 
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { RegistryPullPolicy } from '../../lib';
+import { OWN_ANNOTATIONS } from '../../lib/policy/registry-pull-policy';
 import { POD_SPEC_PATHS, PodObject, podObject } from '../../lib/check/manifest-model';
 import { onlyBuiltInResolvers, plainPodJson } from '../../lib/policy/_plain-objects';
 
@@ -45,7 +46,9 @@ describe('the cheap read of plain ApiObjects', () => {
     const web = objects.find((o) => o.kind === 'Deployment' && o.name === 'web')!;
     expect(web.toJson().spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     const patch = (web as unknown as { patches: JsonPatch[] }).patches[0];
-    expect(plainPodJson(web, patch, true)!.spec.template.spec.imagePullSecrets).toBeUndefined();
+    expect(plainPodJson(web, patch, true, OWN_ANNOTATIONS)!.spec.template.spec.imagePullSecrets).toBeUndefined();
+    // the annotations the policy wrote on it are its own, which its read leaves out; without that, toJson() must resolve them
+    expect(plainPodJson(web, patch, true)).toBeUndefined();
   });
 
   it('leaves to toJson() what only it can tell', () => {
@@ -67,5 +70,40 @@ describe('the cheap read of plain ApiObjects', () => {
     const custom = new App({ resolvers: [{ resolve: () => undefined }] });
     expect(onlyBuiltInResolvers(new Chart(custom, 'c'))).toBe(false);
     expect(onlyBuiltInResolvers(new Chart(new App({ resolvers: [new LazyResolver()] }), 'c'))).toBe(true);
+  });
+
+  it('checks only the fields the pod check reads, and reads there what toJson() gives', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const lazy = (value: unknown): unknown => Lazy.any({ produce: () => value });
+    const pod = (id: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): ApiObject =>
+      new ApiObject(chart, id, { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'apps', ...metadata }, spec });
+    const container = (more: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 'app', image: 'ghcr.io/acme/app:1', ...more });
+    const same = (o: ApiObject): void => {
+      const plain = plainPodJson(o, undefined, true);
+      expect(plain, o.node.id).toBeDefined();
+      expect(facts(podObject(plain!, 0)), o.node.id).toEqual(facts(podObject(o.toJson(), 0)));
+    };
+    // values the check does not read may be anything toJson() resolves or drops: the plain read is taken, and agrees
+    same(pod('unread', {
+      containers: [container({ env: [{ name: 'A', value: lazy('1') }, { name: 'B', value: null }], resources: lazy({}) })],
+      nodeSelector: lazy({ disk: 'ssd' }), volumes: [{ name: 'v', emptyDir: lazy({}) }, { name: 'data', image: { reference: 'ghcr.io/acme/data:1' } }],
+      imagePullSecrets: [{ name: 'regcred' }, {}], serviceAccountName: 'builder',
+    }, { labels: { tier: lazy('web') }, annotations: { 'private-registry.cdk8s.io/public-images': 'nginx', note: 7 } }));
+    same(pod('empty-list', { containers: [container()], imagePullSecrets: [], initContainers: 'not a list' }));
+    same(pod('no-spec', undefined as unknown as Record<string, unknown>));
+    // a value it reads that a resolver computes or toJson() drops: only toJson() can tell
+    const onlyToJson: [string, Record<string, unknown>, Record<string, unknown>?][] = [
+      ['lazy-container', { containers: [lazy(container())] }],
+      ['lazy-pull-policy', { containers: [container({ imagePullPolicy: lazy('Never') })] }],
+      ['null-image', { containers: [container({ image: null })] }],
+      ['lazy-secrets', { containers: [container()], imagePullSecrets: [{ name: lazy('regcred') }] }],
+      ['null-account', { containers: [container()], serviceAccountName: null }],
+      ['lazy-volume', { containers: [container()], volumes: [{ name: 'data', image: { reference: lazy('ghcr.io/acme/data:1') } }] }],
+      ['lazy-annotation', { containers: [container()] }, { annotations: { 'private-registry.cdk8s.io/public-images': lazy('nginx') } }],
+      ['lazy-name', { containers: [container()] }, { name: lazy('web') }],
+      ['lazy-namespace', { containers: [container()] }, { namespace: lazy('apps') }],
+    ];
+    for (const [id, spec, metadata] of onlyToJson) expect(plainPodJson(pod(id, spec, metadata), undefined, true), id).toBeUndefined();
   });
 });
