@@ -307,7 +307,7 @@ export class PullEngine {
         readable.push(secret);
         if (secret.policy) continue;
         for (const server of secret.servers) {
-          const keyError = registryKeyError(server, this.urls);
+          const keyError = this.keyError(server);
           if (keyError) problems.push(`secret '${secret.name}': ${keyError}`);
         }
       }
@@ -321,6 +321,15 @@ export class PullEngine {
   }
 
   private readonly plainHosts = new Map<string, string | undefined>();
+  private readonly keyErrors = new Map<string, string | undefined>();
+
+  /** Why the kubelet skips the key (`registryKeyError`), remembered per key. */
+  private keyError(key: string): string | undefined {
+    if (this.keyErrors.has(key)) return this.keyErrors.get(key);
+    const error = registryKeyError(key, this.urls);
+    this.keyErrors.set(key, error);
+    return error;
+  }
 
   /** The key as normalized when it is a plain `host[:port]` (no path, no pattern), remembered per key. */
   private plainHost(key: string): string | undefined {

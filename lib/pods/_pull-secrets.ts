@@ -3,10 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkLabelsAndAnnotations, checkMetadata } from '../input/metadata';
 import { serviceAccountNamespaceMessage } from '../check/messages';
-import { checkDns1123Label, checkDns1123Subdomain, describeType, requireArray, requireObject, requireString } from '../input/values';
+import {
+  checkDns1123Label, checkDns1123Subdomain, describeType, dns1123LabelProblem, requireArray, requireObject, requireString,
+} from '../input/values';
 import { parseImageReference } from '../kubelet/image-reference';
 import { NODE_IMAGES_ANNOTATION, PUBLIC_IMAGES_ANNOTATION } from '../check/annotations';
-import { PullSecretFacts } from '../check/pull-engine';
+import { ContainerFacts, PullSecretFacts } from '../check/pull-engine';
+import { pushAll } from '../input/arrays';
 import { synthState, warnOnce } from '../check/_synth-state';
 import { CommonPrivatePodProps } from './private-pod-props';
 import { NodePullConfig } from './node-pull-config';
@@ -213,12 +216,15 @@ export class PullSecrets {
         // looked up only when there is a policy: it walks the tree)
         const chart = state.policies.length === 0 ? undefined : Chart.of(pod);
         const policy = state.policies.find((p) => p.scope === undefined || p.scope === chart)?.facts;
+        // loops, not spreads: this runs for every pod in every validation pass
+        const initContainers = pod.initContainers;
+        const podContainers = pod.containers;
+        const containers: ContainerFacts[] = [];
+        for (const c of initContainers) containers.push({ name: c.name, image: c.image, init: true, pullPolicy: c.imagePullPolicy });
+        for (const c of podContainers) containers.push({ name: c.name, image: c.image, pullPolicy: c.imagePullPolicy });
         const { errors, warnings } = state.engine.resolvePod({
           namespace: pod.metadata.namespace,
-          containers: [
-            ...pod.initContainers.map((c) => ({ name: c.name, image: c.image, init: true, pullPolicy: c.imagePullPolicy })),
-            ...pod.containers.map((c) => ({ name: c.name, image: c.image, pullPolicy: c.imagePullPolicy })),
-          ],
+          containers,
           node: config?._facts,
           serviceAccount: serviceAccountFacts(pod.serviceAccount),
           secrets: read._secrets.map(pullSecretFacts),
@@ -228,7 +234,10 @@ export class PullSecrets {
           policy,
         });
         warnings.forEach((w) => warnOnce(pod, `${pod.node.path}: ${w.message}`));
-        return [...containerNameErrors(pod), ...serviceAccountNamespaceErrors(pod), ...errors.map((e) => e.message)];
+        const messages = containerNameErrors(initContainers, podContainers);
+        pushAll(messages, serviceAccountNamespaceErrors(pod));
+        for (const e of errors) messages.push(e.message);
+        return messages;
       },
     });
     return this;
@@ -251,16 +260,20 @@ function serviceAccountNamespaceErrors(pod: kplus.AbstractPod): string[] {
 }
 
 /** Containers added after construction (addContainer) are checked here; those of the props were checked then. */
-function containerNameErrors(pod: kplus.AbstractPod): string[] {
+function containerNameErrors(initContainers: readonly kplus.Container[], containers: readonly kplus.Container[]): string[] {
   const errors: string[] = [];
-  const seen = new Set<string>();
-  for (const [kind, containers] of [['init container', pod.initContainers], ['container', pod.containers]] as const) {
-    for (const c of containers) {
-      try {
-        checkDns1123Label(c.name, 'name', `${kind} '${c.name}'`);
-      } catch (e) {
-        errors.push((e as Error).message);
+  // one container (the common case) has no other to clash with
+  const seen = initContainers.length + containers.length > 1 ? new Set<string>() : undefined;
+  for (const [kind, list] of [['init container', initContainers], ['container', containers]] as const) {
+    for (const c of list) {
+      if (typeof c.name !== 'string' || dns1123LabelProblem(c.name) !== undefined) {
+        try {
+          checkDns1123Label(c.name, 'name', `${kind} '${c.name}'`);
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
       }
+      if (seen === undefined) continue;
       if (seen.has(c.name)) {
         errors.push(`${kind} '${c.name}': 'name' must be unique in the pod, got it twice; the API server refuses the pod: rename one`);
       }

@@ -1,7 +1,7 @@
 import { PLAIN_URL_PARSER, UrlParser } from '../go/url';
 import { requireObject } from '../input/values';
 import { DockerConfig } from '../docker/docker-config';
-import { encodeDockerConfigJson, payloadSizeProblem, sortByServer } from '../docker/payload';
+import { MAX_SECRET_DATA_BYTES, encodeDockerConfigJson, payloadSizeProblem, sortByServer } from '../docker/payload';
 import { DockerConfigEntry, validateRegistryCredentials } from '../docker/credentials';
 import { RegistrySecretCredentialsProps } from './registry-secret';
 
@@ -14,6 +14,8 @@ const SOURCE_NAMES: Record<EntrySource, string> = {
   addRegistry: 'addRegistry',
 };
 
+const EMPTY_PAYLOAD = encodeDockerConfigJson([]);
+
 /**
  * The registries one pull secret holds, whatever form the secret takes (plain, sealed): validated on the way in,
  * one entry per server, within the size the API server accepts, and encoded as kubectl would.
@@ -23,7 +25,7 @@ export class RegistryEntries {
   // where each server came from, so that a duplicate's message names both places and the fix that fits them
   private readonly _sources = new Map<string, EntrySource>();
   // the payload is needed for the size check anyway, and the secret encodes it next: computed once per change
-  private _json = encodeDockerConfigJson([]);
+  private _json = EMPTY_PAYLOAD;
 
   /**
    * @param context names the owner in messages, for example `PrivateRegistrySecret 'app/regcred'`
@@ -85,9 +87,10 @@ export class RegistryEntries {
         `${SOURCE_NAMES[source]}); a Secret holds one entry per server: ${fix}`);
     }
     const entries = [...this._entries, entry];
-    const sizeProblem = payloadSizeProblem(entries);
-    if (sizeProblem !== undefined) throw new Error(`${this.context}, server '${entry.server}': ${sizeProblem}`);
     const json = encodeDockerConfigJson(entries);
+    if (Buffer.byteLength(json, 'utf8') > MAX_SECRET_DATA_BYTES) {
+      throw new Error(`${this.context}, server '${entry.server}': ${payloadSizeProblem(entries)}`);
+    }
     this._entries.push(entry);
     this._sources.set(entry.server, source);
     this._json = json;
