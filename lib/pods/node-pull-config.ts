@@ -63,7 +63,8 @@ export class NodePullConfig extends Construct {
    * @param construct a pod, a workload, or any construct
    */
   public static of(construct: IConstruct): NodePullConfig | undefined {
-    for (const scope of [...construct.node.scopes].reverse()) {
+    // from the construct up to the root (every pod's check asks, in every validation pass: no copies of node.scopes)
+    for (let scope: IConstruct | undefined = construct; scope !== undefined; scope = scope.node.scope) {
       const config = (scope as { [CONFIG]?: NodePullConfig })[CONFIG];
       if (config !== undefined) return config;
     }
