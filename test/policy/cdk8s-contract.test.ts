@@ -87,7 +87,8 @@ describe('the cheap read of plain ApiObjects', () => {
     // values the check does not read may be anything toJson() resolves or drops: the plain read is taken, and agrees
     same(pod('unread', {
       containers: [container({ env: [{ name: 'A', value: lazy('1') }, { name: 'B', value: null }], resources: lazy({}) })],
-      nodeSelector: lazy({ disk: 'ssd' }), volumes: [{ name: 'v', emptyDir: lazy({}) }, { name: 'data', image: { reference: 'ghcr.io/acme/data:1' } }],
+      nodeSelector: lazy({ disk: 'ssd' }),
+      volumes: [{ name: 'v', emptyDir: lazy({}) }, { name: 'data', image: { reference: 'ghcr.io/acme/data:1' } }],
       imagePullSecrets: [{ name: 'regcred' }, {}], serviceAccountName: 'builder',
     }, { labels: { tier: lazy('web') }, annotations: { 'private-registry.cdk8s.io/public-images': 'nginx', note: 7 } }));
     same(pod('empty-list', { containers: [container()], imagePullSecrets: [], initContainers: 'not a list' }));
