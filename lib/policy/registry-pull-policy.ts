@@ -516,7 +516,7 @@ export class RegistryPullPolicy extends Construct {
     let plain: Record<string, any> | undefined;
     this._reading = true;
     try {
-      // an Include's objects say in their props what toJson() would, at a fifth of the cost (see _plain-objects.ts)
+      // an Include's objects say in their props what toJson() would, at a tenth of the cost (see _plain-objects.ts)
       plain = plainPodJson(o, this._ownPatches.get(o), this._plainResolvers, OWN_ANNOTATIONS);
       json = plain ?? o.toJson();
     } catch {
