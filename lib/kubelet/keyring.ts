@@ -237,11 +237,10 @@ export function findNearMisses(keys: readonly string[], image: ImageReference, u
         hint: hint(`the key has ${describePort(keyHost.port)} and the image has ${describePort(imageHost.port)}, ` +
           `and the kubelet compares ports as written; use the key '${host}'`),
       });
-    } else if (sameHost && !imagePath.startsWith(reparsed.path) && typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)) {
-      const corrected = typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image)!;
-      misses.push({ key, kind: NearMissKind.TYPO, correctedImage: corrected, hint: hint(`did you mean '${corrected}'`) });
     } else if (sameHost && !imagePath.startsWith(reparsed.path)) {
-      misses.push({
+      // a misspelt repository prefix is the image to fix; any other path the key does not cover, the key
+      const corrected = typoCorrection(keyHost, imageHost, true, reparsed.path, imagePath, image);
+      misses.push(corrected !== undefined ? { key, kind: NearMissKind.TYPO, correctedImage: corrected, hint: hint(`did you mean '${corrected}'`) } : {
         key,
         kind: NearMissKind.PATH,
         hint: hint(`the key's path '${displayKey(reparsed.path)}' is not a prefix of the image's path '${imagePath}'; ` +
